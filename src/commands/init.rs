@@ -1,0 +1,57 @@
+//! `dockgen init`: detect, confirm on a terminal, render, write.
+
+use std::io::IsTerminal as _;
+
+use crate::cli::InitArgs;
+use crate::error::Error;
+use crate::plan::AppKind;
+use crate::write::{self, Written};
+
+pub fn run(args: &InitArgs) -> Result<(), Error> {
+    let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut overrides = super::overrides(&args.answers)?;
+    let mut plan = crate::plan(&args.path, &overrides)?;
+    if plan.kind == AppKind::Server && plan.entrypoint.is_none() && interactive {
+        let answer = prompt(inquire::Text::new("What command starts the app?").with_help_message("e.g. node dist/server.js").prompt())?;
+        overrides.entrypoint = Some(super::parse_command(&answer)?);
+        plan = crate::plan(&args.path, &overrides)?;
+    }
+    let rendered = crate::render::render(&plan, crate::rules::rules()?)?;
+
+    for warning in &plan.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if args.stdout {
+        print!("{}", rendered.dockerfile);
+        return Ok(());
+    }
+    if interactive {
+        eprint!("{}", super::detect::report(&plan));
+        let question = format!("Write Dockerfile and .dockerignore to `{}`?", args.path.display());
+        if !prompt(inquire::Confirm::new(&question).with_default(true).prompt())? {
+            return Err(Error::Cancelled);
+        }
+    }
+    let dockerfile = write::write_dockerfile(&args.path, &rendered.dockerfile, args.force)?;
+    let ignore = write::write_dockerignore(&args.path, &rendered.dockerignore)?;
+    let path = args.path.display();
+    match dockerfile {
+        Written::Overwritten => eprintln!("Overwrote {path}/Dockerfile"),
+        _ => eprintln!("Wrote {path}/Dockerfile"),
+    }
+    match ignore {
+        Written::Created => eprintln!("Wrote {path}/.dockerignore"),
+        Written::Merged(n) => eprintln!("Added {n} line(s) to {path}/.dockerignore"),
+        Written::Unchanged | Written::Overwritten => eprintln!("Kept {path}/.dockerignore (already complete)"),
+    }
+    Ok(())
+}
+
+fn prompt<T>(result: Result<T, inquire::InquireError>) -> Result<T, Error> {
+    use inquire::InquireError;
+    match result {
+        Ok(value) => Ok(value),
+        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => Err(Error::Cancelled),
+        Err(e) => Err(Error::InvalidFlag { flag: "--yes".into(), reason: format!("cannot prompt: {e}") }),
+    }
+}

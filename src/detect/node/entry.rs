@@ -1,0 +1,320 @@
+//! What the container runs: the start script resolved to a plain `node` command.
+//!
+//! Distroless has no shell and no npm, so `npm start` can never be the command; this module
+//! reads what the script would run and maps TypeScript sources to their compiled files.
+
+use serde_json::Value;
+
+use crate::detect::safe::{safe_arg, safe_path};
+use crate::error::Error;
+use crate::plan::Evidence;
+use crate::project::Project;
+
+/// TypeScript compiler settings that move files between source and output.
+#[derive(Debug, Default, Clone)]
+pub struct TsConfig {
+    pub out_dir: Option<String>,
+    pub root_dir: Option<String>,
+}
+
+/// A resolved command: the arguments after `node`, and where they came from.
+#[derive(Debug)]
+pub struct Entry {
+    pub args: Vec<String>,
+    pub evidence: Evidence,
+}
+
+/// What one script line would run.
+#[derive(Debug, PartialEq)]
+enum Command {
+    /// `node [flags] file [args]`, arguments after `node`.
+    Node(Vec<String>),
+    /// A TypeScript runner (`ts-node src/main.ts`): only valid once compiled.
+    TsRunner(String),
+    /// `nest start`.
+    Nest,
+    /// `npm run other` and friends.
+    Script(String),
+    Unknown,
+}
+
+/// Node flags whose value is the next word.
+const FLAGS_WITH_VALUE: &[&str] = &["-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions", "--title"];
+const TS_RUNNERS: &[&str] = &["ts-node", "tsx", "ts-node-dev", "tsnd", "nodemon", "babel-node", "node-dev"];
+
+pub struct Resolver<'a> {
+    pub project: &'a Project,
+    pub manifest: &'a Value,
+    pub ts: &'a TsConfig,
+    /// The project compiles before it runs (there is a build script).
+    pub builds: bool,
+    /// A framework's conventional entry (`dist/main.js` for NestJS).
+    pub framework_entry: Option<&'a str>,
+    pub conventional: &'a [String],
+    pub warnings: Vec<String>,
+}
+
+impl Resolver<'_> {
+    /// Start script, `start:prod`, the framework's entry, `main`, then conventional files.
+    pub fn resolve(&mut self) -> Result<Option<Entry>, Error> {
+        for script in ["start", "start:prod"] {
+            if let Some(entry) = self.from_script(script, 0)? {
+                return Ok(Some(entry));
+            }
+        }
+        if let Some(entry) = self.framework_entry {
+            let file = self.nest_entry().unwrap_or_else(|| entry.to_string());
+            return Ok(Some(Entry { args: vec![file], evidence: Evidence::default("the framework's compiled entry") }));
+        }
+        if let Some(main) = self.manifest.get("main").and_then(Value::as_str) {
+            let file = safe_path("package.json", "main", main)?;
+            if let Some(file) = self.runnable(&file) {
+                return Ok(Some(Entry { args: vec![file], evidence: Evidence::file("package.json", Some("main"), format!("`{main}`")) }));
+            }
+        }
+        for file in self.conventional {
+            if self.project.is_file(file) {
+                return Ok(Some(Entry { args: vec![file.clone()], evidence: Evidence::file(file, None, "conventional entry file") }));
+            }
+        }
+        if self.builds {
+            for source in ["src/index.ts", "src/main.ts", "src/server.ts", "src/app.ts"] {
+                if self.project.is_file(source) {
+                    let file = self.compiled(source);
+                    return Ok(Some(Entry { args: vec![file], evidence: Evidence::file(source, None, "compiled from this conventional source") }));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn from_script(&mut self, name: &str, depth: usize) -> Result<Option<Entry>, Error> {
+        let key = format!("scripts.{name}");
+        let Some(script) = self.manifest.pointer(&format!("/scripts/{}", name.replace('~', "~0").replace('/', "~1"))).and_then(Value::as_str)
+        else {
+            return Ok(None);
+        };
+        let note = format!("`{script}`");
+        match last_command(script) {
+            Command::Node(args) => {
+                let args = self.node_args(args, &key)?;
+                Ok(args.map(|args| Entry { args, evidence: Evidence::file("package.json", Some(&key), note) }))
+            }
+            Command::TsRunner(file) => {
+                let file = safe_path("package.json", &key, &file)?;
+                if !self.builds {
+                    self.warnings.push(format!(
+                        "`{key}` runs TypeScript through a dev runner and there is no build script; add `\"build\": \"tsc\"` so the image can run compiled JavaScript"
+                    ));
+                    return Ok(None);
+                }
+                let compiled = self.compiled(&file);
+                Ok(Some(Entry {
+                    args: vec![compiled],
+                    evidence: Evidence::file("package.json", Some(&key), format!("{note}, compiled by the build")),
+                }))
+            }
+            Command::Nest => Ok(self.nest_entry().map(|file| Entry {
+                args: vec![file],
+                evidence: Evidence::file("package.json", Some(&key), format!("{note}: Nest's compiled entry")),
+            })),
+            Command::Script(other) if depth < 3 && other != name => self.from_script(&other, depth + 1),
+            Command::Script(_) | Command::Unknown => Ok(None),
+        }
+    }
+
+    /// Validates `node` arguments and normalises the script path; `None` if there is none.
+    fn node_args(&mut self, args: Vec<String>, key: &str) -> Result<Option<Vec<String>>, Error> {
+        let mut out = Vec::new();
+        let mut words = args.into_iter();
+        let mut file = None;
+        while let Some(word) = words.next() {
+            if word.starts_with("--env-file") {
+                if !word.contains('=') {
+                    words.next();
+                }
+                self.warnings.push(format!("dropped `{word}` from `{key}`: .env files stay out of the image; pass settings with `docker run --env`"));
+                continue;
+            }
+            if word.starts_with('-') {
+                let takes_value = FLAGS_WITH_VALUE.contains(&word.as_str());
+                out.push(safe_arg("package.json", key, &word)?);
+                if takes_value {
+                    if let Some(value) = words.next() {
+                        out.push(safe_arg("package.json", key, &value)?);
+                    }
+                }
+                continue;
+            }
+            let path = if word == "." { self.main_or_index() } else { safe_path("package.json", key, &word)? };
+            let Some(path) = self.runnable(&path) else { return Ok(None) };
+            out.push(path);
+            file = Some(());
+            for rest in words.by_ref() {
+                out.push(safe_arg("package.json", key, &rest)?);
+            }
+        }
+        Ok(file.map(|()| out))
+    }
+
+    fn main_or_index(&self) -> String {
+        self.manifest.get("main").and_then(Value::as_str).unwrap_or("index.js").to_string()
+    }
+
+    /// The file node will load, with `.js` added where node would add it. `None` when the
+    /// file neither exists nor can come out of the build.
+    fn runnable(&self, file: &str) -> Option<String> {
+        let file = file.trim_start_matches("./").trim_end_matches('/').to_string();
+        if is_typescript(&file) {
+            return self.builds.then(|| self.compiled(&file));
+        }
+        let has_ext = std::path::Path::new(&file).extension().is_some_and(|e| ["js", "mjs", "cjs", "json", "node"].contains(&e.to_str().unwrap_or("")));
+        let candidates = if has_ext { vec![file.clone()] } else { vec![format!("{file}.js"), format!("{file}/index.js"), file.clone()] };
+        for candidate in &candidates {
+            if self.project.is_file(candidate) || (self.builds && self.is_build_output(candidate)) {
+                return Some(candidate.clone());
+            }
+        }
+        None
+    }
+
+    /// True when `file` sits in a folder the build writes (tsconfig outDir, or dist/build/out
+    /// when the project has no such folder of its own).
+    fn is_build_output(&self, file: &str) -> bool {
+        let top = file.split('/').next().unwrap_or("");
+        match &self.ts.out_dir {
+            Some(out) => file.starts_with(&format!("{out}/")),
+            None => ["dist", "build", "out", "lib"].contains(&top),
+        }
+    }
+
+    /// The JavaScript file tsc writes for `source`.
+    pub fn compiled(&self, source: &str) -> String {
+        let root = self.ts.root_dir.clone().or_else(|| source.starts_with("src/").then(|| "src".to_string()));
+        let mut rel = source;
+        if let Some(root) = root.as_deref() {
+            rel = rel.strip_prefix(&format!("{root}/")).unwrap_or(rel);
+        }
+        let rel = swap_extension(rel);
+        match &self.ts.out_dir {
+            Some(out) => format!("{out}/{rel}"),
+            None => match root {
+                Some(root) => format!("{root}/{rel}"),
+                None => rel,
+            },
+        }
+    }
+
+    /// `nest-cli.json` may rename the entry file; Nest compiles into tsconfig's outDir.
+    fn nest_entry(&self) -> Option<String> {
+        let cli = self.project.read_json("nest-cli.json").ok().flatten();
+        let entry = cli.as_ref().and_then(|c| c.get("entryFile")).and_then(Value::as_str).unwrap_or("main");
+        let out = self.ts.out_dir.as_deref().unwrap_or("dist");
+        safe_path("nest-cli.json", "entryFile", &format!("{out}/{entry}.js")).ok()
+    }
+}
+
+fn is_typescript(file: &str) -> bool {
+    [".ts", ".mts", ".cts", ".tsx"].iter().any(|ext| file.ends_with(ext))
+}
+
+fn swap_extension(file: &str) -> String {
+    for (ts, js) in [(".mts", ".mjs"), (".cts", ".cjs"), (".tsx", ".js"), (".ts", ".js")] {
+        if let Some(stem) = file.strip_suffix(ts) {
+            return format!("{stem}{js}");
+        }
+    }
+    file.to_string()
+}
+
+/// The last command in a script line that starts something (`a && b` runs `b` last).
+fn last_command(script: &str) -> Command {
+    let Ok(words) = shell_words::split(script) else { return Command::Unknown };
+    let mut best = Command::Unknown;
+    for segment in words.split(|w| matches!(w.as_str(), "&&" | "||" | ";" | "&" | "|")) {
+        let command = classify(segment);
+        if command != Command::Unknown {
+            best = command;
+        }
+    }
+    best
+}
+
+fn classify(segment: &[String]) -> Command {
+    let mut words = segment.iter().map(String::as_str).peekable();
+    // Environment prefixes: `NODE_ENV=production node x`, `cross-env A=b node x`, `dotenv -- node x`.
+    while let Some(&word) = words.peek() {
+        let is_assignment = word.split_once('=').is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if is_assignment || word == "cross-env" || word == "env" {
+            words.next();
+        } else if word == "dotenv" || word == "dotenvx" {
+            for w in words.by_ref() {
+                if w == "--" {
+                    break;
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    let Some(program) = words.next() else { return Command::Unknown };
+    let rest: Vec<&str> = words.collect();
+    match program {
+        "node" | "nodejs" => {
+            if rest.iter().any(|w| !w.starts_with('-')) {
+                Command::Node(rest.iter().map(|w| (*w).to_string()).collect())
+            } else {
+                Command::Unknown
+            }
+        }
+        "nest" if rest.first() == Some(&"start") => Command::Nest,
+        "npm" | "pnpm" | "bun" if rest.first() == Some(&"run") => rest.get(1).map_or(Command::Unknown, |s| Command::Script((*s).to_string())),
+        "yarn" | "pnpm" => match rest.first() {
+            Some(&"run") => rest.get(1).map_or(Command::Unknown, |s| Command::Script((*s).to_string())),
+            Some(s) if !s.starts_with('-') && !["install", "add", "build"].contains(s) => Command::Script((*s).to_string()),
+            _ => Command::Unknown,
+        },
+        runner if TS_RUNNERS.contains(&runner) => {
+            let file = rest.iter().find(|w| !w.starts_with('-') && *w != &"watch" && (is_typescript(w) || w.ends_with(".js")));
+            match file {
+                Some(f) if is_typescript(f) => Command::TsRunner((*f).to_string()),
+                Some(f) => Command::Node(vec![(*f).to_string()]),
+                None => Command::Unknown,
+            }
+        }
+        _ => Command::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(args: &[&str]) -> Command {
+        Command::Node(args.iter().map(|s| (*s).to_string()).collect())
+    }
+
+    #[test]
+    fn scripts_resolve_to_what_they_run() {
+        assert_eq!(last_command("node server.js"), node(&["server.js"]));
+        assert_eq!(last_command("NODE_ENV=production node --enable-source-maps dist/main"), node(&["--enable-source-maps", "dist/main"]));
+        assert_eq!(last_command("cross-env PORT=80 node ./bin/www"), node(&["./bin/www"]));
+        assert_eq!(last_command("npm run build && node dist/index.js"), node(&["dist/index.js"]));
+        assert_eq!(last_command("dotenv -e .env -- node app.js"), node(&["app.js"]));
+        assert_eq!(last_command("nest start"), Command::Nest);
+        assert_eq!(last_command("ts-node -r tsconfig-paths/register src/main.ts"), Command::TsRunner("src/main.ts".into()));
+        assert_eq!(last_command("tsx watch src/index.ts"), Command::TsRunner("src/index.ts".into()));
+        assert_eq!(last_command("npm run serve"), Command::Script("serve".into()));
+        assert_eq!(last_command("yarn serve"), Command::Script("serve".into()));
+        assert_eq!(last_command("next start"), Command::Unknown);
+        assert_eq!(last_command("node"), Command::Unknown);
+        assert_eq!(last_command("node \"unbalanced"), Command::Unknown);
+    }
+
+    #[test]
+    fn typescript_sources_map_to_compiled_files() {
+        assert_eq!(swap_extension("src/a.mts"), "src/a.mjs");
+        assert_eq!(swap_extension("src/a.ts"), "src/a.js");
+        assert_eq!(swap_extension("src/a.tsx"), "src/a.js");
+    }
+}
