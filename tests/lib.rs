@@ -1,1 +1,6 @@
+//! The single integration-test binary: fixtures, CLI, examples.
 
+mod cli;
+mod examples;
+mod generate;
+mod support;

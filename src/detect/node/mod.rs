@@ -123,8 +123,12 @@ pub fn detect(project: &Project, rules: &NodeRules, overrides: &Overrides) -> Re
 
     let (build_packages, runtime_packages) = native_packages(project, &deps, &all, rules, &mut evidence)?;
     let images = images(kind, &runtime_packages, major, rules);
-    if !images.runtime_distroless && kind == AppKind::Server && rules.major(version.major).is_some_and(|m| m.runtime != m.builder) {
-        warnings.push(format!("{} need OS libraries at run time, so the final image is `{}` instead of distroless", runtime_packages.join(", "), images.runtime));
+    if !images.runtime_distroless && kind == AppKind::Server {
+        let why = evidence.get("runtime_packages").map_or_else(
+            || format!("Node {} is past end of life and has no distroless image", version.major),
+            |ev| format!("the {}", ev.note),
+        );
+        warnings.push(format!("{why}, so the final image is `{}` instead of distroless", images.runtime));
     }
 
     let node = node_plan(project, &pm, major, rules);
@@ -288,6 +292,7 @@ fn native_packages(project: &Project, deps: &[String], all: &BTreeSet<&str>, rul
     let mut build = Vec::new();
     let mut runtime = Vec::new();
     let mut found = Vec::new();
+    let mut loaders = Vec::new();
     for module in &rules.native.modules {
         if !any.contains(&module.package) {
             continue;
@@ -297,8 +302,9 @@ fn native_packages(project: &Project, deps: &[String], all: &BTreeSet<&str>, rul
             build.extend(rules.native.toolchain.iter().cloned());
         }
         build.extend(module.build.iter().cloned());
-        if prod.contains(&module.package) {
+        if prod.contains(&module.package) && !module.runtime.is_empty() {
             runtime.extend(module.runtime.iter().cloned());
+            loaders.push(module.package.as_str());
         }
     }
     dedup(&mut build);
@@ -306,8 +312,8 @@ fn native_packages(project: &Project, deps: &[String], all: &BTreeSet<&str>, rul
     if !found.is_empty() {
         let list = found.join(", ");
         evidence.insert("build_packages".into(), Evidence::file("package.json", None, format!("native modules: {list}")));
-        if !runtime.is_empty() {
-            evidence.insert("runtime_packages".into(), Evidence::file("package.json", None, format!("libraries loaded by {list}")));
+        if !loaders.is_empty() {
+            evidence.insert("runtime_packages".into(), Evidence::file("package.json", None, format!("libraries loaded by {}", loaders.join(", "))));
         }
     }
     Ok((build, runtime))
