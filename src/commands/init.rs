@@ -34,15 +34,16 @@ pub fn run(args: &InitArgs) -> Result<(), Error> {
     }
     let dockerfile = write::write_dockerfile(&args.path, &rendered.dockerfile, args.force)?;
     let ignore = write::write_dockerignore(&args.path, &rendered.dockerignore)?;
-    let path = args.path.display();
+    let dockerfile_path = args.path.join("Dockerfile");
+    let ignore_path = args.path.join(".dockerignore");
     match dockerfile {
-        Written::Overwritten => eprintln!("Overwrote {path}/Dockerfile"),
-        _ => eprintln!("Wrote {path}/Dockerfile"),
+        Written::Overwritten => eprintln!("Overwrote {}", dockerfile_path.display()),
+        _ => eprintln!("Wrote {}", dockerfile_path.display()),
     }
     match ignore {
-        Written::Created => eprintln!("Wrote {path}/.dockerignore"),
-        Written::Merged(n) => eprintln!("Added {n} line(s) to {path}/.dockerignore"),
-        Written::Unchanged | Written::Overwritten => eprintln!("Kept {path}/.dockerignore (already complete)"),
+        Written::Created => eprintln!("Wrote {}", ignore_path.display()),
+        Written::Merged(n) => eprintln!("Added {n} line(s) to {}", ignore_path.display()),
+        Written::Unchanged | Written::Overwritten => eprintln!("Kept {} (already complete)", ignore_path.display()),
     }
     Ok(())
 }

@@ -192,13 +192,13 @@ impl Resolver<'_> {
     pub fn compiled(&self, source: &str) -> String {
         let root = self.ts.root_dir.clone().or_else(|| source.starts_with("src/").then(|| "src".to_string()));
         let mut rel = source;
-        if let Some(root) = root.as_deref() {
+        if let Some(root) = root.as_deref().filter(|r| !r.is_empty()) {
             rel = rel.strip_prefix(&format!("{root}/")).unwrap_or(rel);
         }
         let rel = swap_extension(rel);
         match &self.ts.out_dir {
             Some(out) => format!("{out}/{rel}"),
-            None => match root {
+            None => match root.filter(|r| !r.is_empty()) {
                 Some(root) => format!("{root}/{rel}"),
                 None => rel,
             },

@@ -174,15 +174,27 @@ fn choose_framework<'r>(manifest: &Value, deps: &[String], all: &BTreeSet<&str>,
     }
 }
 
+/// tsconfig.json, overlaid by tsconfig.build.json (what `nest build` and many `tsc -p` builds use).
 fn read_tsconfig(project: &Project) -> Result<TsConfig, Error> {
-    let Some(config) = project.read_jsonc("tsconfig.json")? else { return Ok(TsConfig::default()) };
-    let option = |key: &str| -> Result<Option<String>, Error> {
-        match config.pointer(&format!("/compilerOptions/{key}")).and_then(Value::as_str) {
-            Some(v) => safe_path("tsconfig.json", &format!("compilerOptions.{key}"), v).map(Some),
-            None => Ok(None),
+    let mut ts = TsConfig::default();
+    for file in ["tsconfig.json", "tsconfig.build.json"] {
+        let Some(config) = project.read_jsonc(file)? else { continue };
+        let option = |key: &str| -> Result<Option<String>, Error> {
+            match config.pointer(&format!("/compilerOptions/{key}")).and_then(Value::as_str) {
+                // "." is the project root itself.
+                Some(v) if v.trim_start_matches("./").trim_end_matches('/').trim_start_matches('.').is_empty() => Ok(Some(String::new())),
+                Some(v) => safe_path(file, &format!("compilerOptions.{key}"), v).map(Some),
+                None => Ok(None),
+            }
+        };
+        if let Some(out) = option("outDir")? {
+            ts.out_dir = Some(out).filter(|o| !o.is_empty());
         }
-    };
-    Ok(TsConfig { out_dir: option("outDir")?, root_dir: option("rootDir")? })
+        if let Some(root) = option("rootDir")? {
+            ts.root_dir = Some(root);
+        }
+    }
+    Ok(ts)
 }
 
 fn next(project: &Project, manifest: &Value, evidence: &mut BTreeMap<String, Evidence>, warnings: &mut Vec<String>) -> Result<(AppKind, NodeOutput, Option<Vec<String>>, Option<u16>), Error> {
@@ -247,7 +259,8 @@ fn server_port(project: &Project, ts: &TsConfig, args: &[String], evidence: &mut
         if let Some(rel) = file.strip_prefix(&format!("{out}/")) {
             let root = ts.root_dir.as_deref().unwrap_or("src");
             let stem = rel.trim_end_matches(".js").trim_end_matches(".mjs").trim_end_matches(".cjs");
-            candidates.extend(["ts", "mts", "cts"].iter().map(|ext| format!("{root}/{stem}.{ext}")));
+            let prefix = if root.is_empty() { String::new() } else { format!("{root}/") };
+            candidates.extend(["ts", "mts", "cts"].iter().map(|ext| format!("{prefix}{stem}.{ext}")));
         }
     }
     for candidate in candidates {

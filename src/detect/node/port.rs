@@ -18,10 +18,10 @@ fn patterns() -> &'static [(Regex, &'static str)] {
     static PATTERNS: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
         [
-            (r#"process\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})"#, "the PORT fallback"),
-            (r"\.listen\(\s*(\d{2,5})\b", "a literal listen()"),
-            (r"\bport\s*:\s*(\d{2,5})\b", "a `port:` option"),
-            (r"(?i)\bport\s*=\s*(\d{2,5})\b", "a PORT constant"),
+            (r#"(?-u)process\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})"#, "the PORT fallback"),
+            (r"(?-u)\.listen\(\s*(\d{2,5})\b", "a literal listen()"),
+            (r"(?-u)\bport\s*:\s*(\d{2,5})\b", "a `port:` option"),
+            (r"(?i-u)\bport\s*=\s*(\d{2,5})\b", "a PORT constant"),
         ]
         .into_iter()
         .map(|(re, what)| (Regex::new(re).expect("static regex"), what))

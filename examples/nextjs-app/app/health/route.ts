@@ -1,0 +1,7 @@
+export const dynamic = "force-dynamic";
+
+export function GET() {
+  return new Response("ok", {
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+}

@@ -1,0 +1,17 @@
+export const dynamic = "force-dynamic";
+
+export default function Home() {
+  const renderedAt = new Date().toISOString();
+
+  return (
+    <main>
+      <h1>Hello from Next.js</h1>
+      <p>
+        This page was rendered on the server at <time>{renderedAt}</time>.
+      </p>
+      <p>
+        Health check: <a href="/health">/health</a>
+      </p>
+    </main>
+  );
+}
