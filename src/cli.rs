@@ -65,7 +65,7 @@ pub struct DetectArgs {
 /// Values that replace what dockgen detects.
 #[derive(Debug, Args, Default)]
 pub struct Answers {
-    /// The command the container runs, e.g. "node dist/server.js" or '["node","dist/server.js"]'
+    /// The command the container runs, e.g. `node dist/server.js` or `["node","dist/server.js"]`
     #[arg(long, value_name = "COMMAND", help_heading = "Detection")]
     pub entrypoint: Option<String>,
 

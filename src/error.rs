@@ -20,13 +20,26 @@ pub enum Error {
     FileExists { path: PathBuf },
 
     #[error("could not determine {question}: {detail}")]
-    MissingAnswer { question: String, flag: String, detail: String },
+    MissingAnswer {
+        question: String,
+        flag: String,
+        detail: String,
+    },
 
     #[error("failed to parse `{file}` at line {line}, column {column}: {message}")]
-    Parse { file: String, line: usize, column: usize, message: String },
+    Parse {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 
     #[error("`{file}` field `{key}` has a value dockgen will not put in a Dockerfile: {reason}")]
-    UnsafeValue { file: String, key: String, reason: String },
+    UnsafeValue {
+        file: String,
+        key: String,
+        reason: String,
+    },
 
     #[error("invalid value for `{flag}`: {reason}")]
     InvalidFlag { flag: String, reason: String },
@@ -38,10 +51,16 @@ pub enum Error {
     Template { name: String, reason: String },
 
     #[error("failed to read `{}`", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("failed to write `{}`", path.display())]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
     #[error("cancelled")]
     Cancelled,

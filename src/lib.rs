@@ -32,7 +32,10 @@ pub fn plan(path: &Path, overrides: &detect::Overrides) -> Result<plan::Plan, Er
 }
 
 /// Detects and renders in one call, as `dockgen init --stdout` does.
-pub fn generate(path: &Path, overrides: &detect::Overrides) -> Result<(plan::Plan, render::Rendered), Error> {
+pub fn generate(
+    path: &Path,
+    overrides: &detect::Overrides,
+) -> Result<(plan::Plan, render::Rendered), Error> {
     let plan = plan(path, overrides)?;
     let rendered = render::render(&plan, rules::rules()?)?;
     Ok((plan, rendered))

@@ -20,15 +20,27 @@ pub struct Evidence {
 
 impl Evidence {
     pub fn file(source: &str, key: Option<&str>, note: impl Into<String>) -> Self {
-        Evidence { source: source.to_string(), key: key.map(str::to_string), note: note.into() }
+        Evidence {
+            source: source.to_string(),
+            key: key.map(str::to_string),
+            note: note.into(),
+        }
     }
 
     pub fn default(note: impl Into<String>) -> Self {
-        Evidence { source: "default".into(), key: None, note: note.into() }
+        Evidence {
+            source: "default".into(),
+            key: None,
+            note: note.into(),
+        }
     }
 
     pub fn flag(flag: &str) -> Self {
-        Evidence { source: "flag".into(), key: Some(flag.into()), note: "given on the command line".into() }
+        Evidence {
+            source: "flag".into(),
+            key: Some(flag.into()),
+            note: "given on the command line".into(),
+        }
     }
 }
 
@@ -114,7 +126,10 @@ pub enum NodeOutput {
     /// Next.js `output: 'standalone'`: the traced server, static assets and `public/`.
     NextStandalone { public: bool },
     /// Next.js without standalone: `.next`, production dependencies and `next start`.
-    NextServer { public: bool, config: Option<String> },
+    NextServer {
+        public: bool,
+        config: Option<String>,
+    },
     /// Built static files served by the static image.
     Static { dir: String, root: String },
 }

@@ -24,10 +24,19 @@ impl Project {
     /// Opens `path`, which must be an existing directory.
     pub fn open(path: &Path) -> Result<Self, Error> {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => Ok(Project { root: path.to_path_buf() }),
-            Ok(_) => Err(Error::NotADirectory { path: path.to_path_buf() }),
-            Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::PathNotFound { path: path.to_path_buf() }),
-            Err(source) => Err(Error::Read { path: path.to_path_buf(), source }),
+            Ok(meta) if meta.is_dir() => Ok(Project {
+                root: path.to_path_buf(),
+            }),
+            Ok(_) => Err(Error::NotADirectory {
+                path: path.to_path_buf(),
+            }),
+            Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::PathNotFound {
+                path: path.to_path_buf(),
+            }),
+            Err(source) => Err(Error::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 
@@ -72,35 +81,53 @@ impl Project {
         let bytes = std::fs::read(&path).map_err(|source| Error::Read { path, source })?;
         String::from_utf8(bytes).map(Some).map_err(|e| {
             let (line, column) = line_col(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
-            Error::Parse { file: rel.to_string(), line, column, message: "invalid UTF-8".into() }
+            Error::Parse {
+                file: rel.to_string(),
+                line,
+                column,
+                message: "invalid UTF-8".into(),
+            }
         })
     }
 
     /// `rel` parsed as strict JSON (package.json, package-lock.json).
     pub fn read_json(&self, rel: &str) -> Result<Option<Value>, Error> {
-        let Some(text) = self.read(rel)? else { return Ok(None) };
-        serde_json::from_str(&text).map(Some).map_err(|e| Error::Parse {
-            file: rel.to_string(),
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
-        })
+        let Some(text) = self.read(rel)? else {
+            return Ok(None);
+        };
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| Error::Parse {
+                file: rel.to_string(),
+                line: e.line(),
+                column: e.column(),
+                message: strip_position(&e.to_string()),
+            })
     }
 
     /// `rel` parsed as JSON with comments and trailing commas (tsconfig.json).
     pub fn read_jsonc(&self, rel: &str) -> Result<Option<Value>, Error> {
-        let Some(text) = self.read(rel)? else { return Ok(None) };
+        let Some(text) = self.read(rel)? else {
+            return Ok(None);
+        };
         json5::from_str(&text).map(Some).map_err(|e| {
             let (line, column) = match &e {
-                json5::Error::Message { location: Some(l), .. } => (l.line, l.column),
+                json5::Error::Message {
+                    location: Some(l), ..
+                } => (l.line, l.column),
                 json5::Error::Message { location: None, .. } => (1, 1),
             };
-            Error::Parse { file: rel.to_string(), line, column, message: strip_position(&e.to_string()) }
+            Error::Parse {
+                file: rel.to_string(),
+                line,
+                column,
+                message: strip_position(&e.to_string()),
+            }
         })
     }
 }
 
-/// serde_json appends " at line L column C"; the error already carries both.
+/// `serde_json` appends " at line L column C"; the error already carries both.
 fn strip_position(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_string(),
@@ -121,8 +148,15 @@ mod tests {
     #[test]
     fn json_errors_carry_line_and_column() {
         let dir = tempdir();
-        std::fs::write(dir.join("package.json"), "{\n  \"name\": \"x\"\n  \"version\": \"1\"\n}\n").unwrap();
-        let err = Project::open(&dir).unwrap().read_json("package.json").unwrap_err();
+        std::fs::write(
+            dir.join("package.json"),
+            "{\n  \"name\": \"x\"\n  \"version\": \"1\"\n}\n",
+        )
+        .unwrap();
+        let err = Project::open(&dir)
+            .unwrap()
+            .read_json("package.json")
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "failed to parse `package.json` at line 3, column 3: expected `,` or `}`"
@@ -133,7 +167,11 @@ mod tests {
     fn jsonc_accepts_comments_and_trailing_commas() {
         let dir = tempdir();
         std::fs::write(dir.join("tsconfig.json"), "{ // c\n \"a\": 1, /* d */\n}").unwrap();
-        let value = Project::open(&dir).unwrap().read_jsonc("tsconfig.json").unwrap().unwrap();
+        let value = Project::open(&dir)
+            .unwrap()
+            .read_jsonc("tsconfig.json")
+            .unwrap()
+            .unwrap();
         assert_eq!(value["a"], 1);
     }
 
@@ -142,14 +180,20 @@ mod tests {
         let dir = tempdir();
         std::fs::write(dir.join("x"), b"ab\ncd\xff").unwrap();
         let err = Project::open(&dir).unwrap().read("x").unwrap_err();
-        assert_eq!(err.to_string(), "failed to parse `x` at line 2, column 3: invalid UTF-8");
+        assert_eq!(
+            err.to_string(),
+            "failed to parse `x` at line 2, column 3: invalid UTF-8"
+        );
     }
 
     fn tempdir() -> PathBuf {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir()
-            .join(format!("dockgen-project-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+        let dir = std::env::temp_dir().join(format!(
+            "dockgen-project-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }

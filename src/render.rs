@@ -11,8 +11,14 @@ use crate::plan::{AppKind, Plan};
 use crate::rules::Rules;
 
 const TEMPLATES: &[(&str, &str)] = &[
-    ("node.Dockerfile", include_str!("../templates/node.Dockerfile.tera")),
-    ("dockerignore", include_str!("../templates/dockerignore.tera")),
+    (
+        "node.Dockerfile",
+        include_str!("../templates/node.Dockerfile.tera"),
+    ),
+    (
+        "dockerignore",
+        include_str!("../templates/dockerignore.tera"),
+    ),
 ];
 
 /// The files `init` writes.
@@ -26,45 +32,83 @@ pub struct Rendered {
 pub fn render(plan: &Plan, rules: &Rules) -> Result<Rendered, Error> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![]);
-    tera.add_raw_templates(TEMPLATES.iter().copied()).map_err(|e| template_error("templates", &e))?;
+    tera.add_raw_templates(TEMPLATES.iter().copied())
+        .map_err(|e| template_error("templates", &e))?;
 
     let mut context = Context::from_serialize(plan).map_err(|e| template_error("plan", &e))?;
     let name = format!("{}.Dockerfile", plan.language);
     match plan.language.as_str() {
         "node" => node_context(plan, &mut context)?,
-        other => return Err(Error::Template { name, reason: format!("no template for `{other}`") }),
+        other => {
+            return Err(Error::Template {
+                name,
+                reason: format!("no template for `{other}`"),
+            })
+        }
     }
-    let dockerfile = tera.render(&name, &context).map_err(|e| template_error(&name, &e))?;
+    let dockerfile = tera
+        .render(&name, &context)
+        .map_err(|e| template_error(&name, &e))?;
 
     let mut ignore = Context::new();
     ignore.insert("lines", &dockerignore_lines(plan, rules));
-    let dockerignore = tera.render("dockerignore", &ignore).map_err(|e| template_error("dockerignore", &e))?;
-    Ok(Rendered { dockerfile: tidy(&dockerfile), dockerignore })
+    let dockerignore = tera
+        .render("dockerignore", &ignore)
+        .map_err(|e| template_error("dockerignore", &e))?;
+    Ok(Rendered {
+        dockerfile: tidy(&dockerfile),
+        dockerignore,
+    })
 }
 
 /// Values the Node.js template derives from the plan.
 fn node_context(plan: &Plan, context: &mut Context) -> Result<(), Error> {
-    let node = plan.node.as_ref().ok_or_else(|| Error::Template { name: "node.Dockerfile".into(), reason: "plan has no node section".into() })?;
+    let node = plan.node.as_ref().ok_or_else(|| Error::Template {
+        name: "node.Dockerfile".into(),
+        reason: "plan has no node section".into(),
+    })?;
     context.insert("manifests", &node.manifests.join(" "));
-    context.insert("build", &plan.build_command.as_ref().map(|argv| argv.join(" ")));
-    let standalone_or_static = matches!(node.output, crate::plan::NodeOutput::NextStandalone { .. } | crate::plan::NodeOutput::Static { .. });
+    context.insert(
+        "build",
+        &plan.build_command.as_ref().map(|argv| argv.join(" ")),
+    );
+    let standalone_or_static = matches!(
+        node.output,
+        crate::plan::NodeOutput::NextStandalone { .. } | crate::plan::NodeOutput::Static { .. }
+    );
     context.insert("prod_deps", &!standalone_or_static);
     context.insert("uid", plan.images.user.split(':').next().unwrap_or(""));
     let reason = if plan.runtime_packages.is_empty() {
-        format!("Node.js {} has no distroless image; the slim image runs as its `node` user.", plan.version)
+        format!(
+            "Node.js {} has no distroless image; the slim image runs as its `node` user.",
+            plan.version
+        )
     } else {
-        "Native modules load OS libraries, so the runtime is the slim image (it has apt).".to_string()
+        "Native modules load OS libraries, so the runtime is the slim image (it has apt)."
+            .to_string()
     };
     context.insert("runtime_reason", &reason);
     if plan.kind == AppKind::Server {
-        let argv = plan.entrypoint.as_ref().ok_or_else(|| Error::MissingAnswer {
-            question: "the command the container runs".into(),
-            flag: "--entrypoint".into(),
-            detail: "no start script that runs node, no `main`, and no server.js or index.js".into(),
-        })?;
+        let argv = plan
+            .entrypoint
+            .as_ref()
+            .ok_or_else(|| Error::MissingAnswer {
+                question: "the command the container runs".into(),
+                flag: "--entrypoint".into(),
+                detail: "no start script that runs node, no `main`, and no server.js or index.js"
+                    .into(),
+            })?;
         // Distroless's entrypoint is already `node`: CMD holds only its arguments.
-        let args: &[String] = if plan.images.runtime_distroless && argv.first().is_some_and(|a| a == "node") { &argv[1..] } else { argv };
-        let cmd = serde_json::to_string(args).map_err(|e| Error::Template { name: "node.Dockerfile".into(), reason: e.to_string() })?;
+        let cmd_args: &[String] =
+            if plan.images.runtime_distroless && argv.first().is_some_and(|a| a == "node") {
+                &argv[1..]
+            } else {
+                argv
+            };
+        let cmd = serde_json::to_string(cmd_args).map_err(|e| Error::Template {
+            name: "node.Dockerfile".into(),
+            reason: e.to_string(),
+        })?;
         context.insert("cmd", &cmd.replace("\",\"", "\", \""));
     }
     Ok(())
@@ -108,5 +152,8 @@ fn template_error(name: &str, error: &tera::Error) -> Error {
         reason.push_str(&inner.to_string());
         source = inner.source();
     }
-    Error::Template { name: name.into(), reason }
+    Error::Template {
+        name: name.into(),
+        reason,
+    }
 }

@@ -142,7 +142,11 @@ impl NodeRules {
     }
 
     /// The package-manager rule for `name` and optional variant (`yarn` + `berry`).
-    pub fn package_manager(&self, name: &str, variant: Option<&str>) -> Option<&PackageManagerRule> {
+    pub fn package_manager(
+        &self,
+        name: &str,
+        variant: Option<&str>,
+    ) -> Option<&PackageManagerRule> {
         self.package_managers
             .iter()
             .find(|pm| pm.name == name && (variant.is_none() || pm.variant.as_deref() == variant))
@@ -177,7 +181,9 @@ pub fn rules() -> Result<&'static Rules, Error> {
             Ok(Rules { node })
         })
         .as_ref()
-        .map_err(|reason| Error::InvalidRule { reason: reason.clone() })
+        .map_err(|reason| Error::InvalidRule {
+            reason: reason.clone(),
+        })
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<T, String> {
@@ -203,24 +209,37 @@ mod tests {
     #[test]
     fn node_rules_are_consistent() {
         let node = &rules().unwrap().node;
-        assert!(node.major(node.versions.default).is_some(), "default major has images");
+        assert!(
+            node.major(node.versions.default).is_some(),
+            "default major has images"
+        );
         for codename_major in node.versions.lts_codenames.values() {
             assert!(*codename_major >= 18);
         }
         let mut seen = std::collections::BTreeSet::new();
         for module in &node.native.modules {
-            assert!(seen.insert(&module.package), "{} mapped twice", module.package);
+            assert!(
+                seen.insert(&module.package),
+                "{} mapped twice",
+                module.package
+            );
         }
         let mut frameworks = std::collections::BTreeSet::new();
         for fw in &node.frameworks {
-            assert!(frameworks.insert(&fw.name), "framework {} listed twice", fw.name);
+            assert!(
+                frameworks.insert(&fw.name),
+                "framework {} listed twice",
+                fw.name
+            );
             match fw.kind {
                 FrameworkKind::Static => assert!(fw.output.is_some(), "{} needs output", fw.name),
                 FrameworkKind::Server => assert!(fw.port.is_some(), "{} needs a port", fw.name),
             }
         }
         for pm in &node.package_managers {
-            assert!(pm.corepack || pm.setup.is_some() || ["npm", "yarn"].contains(&pm.name.as_str()));
+            assert!(
+                pm.corepack || pm.setup.is_some() || ["npm", "yarn"].contains(&pm.name.as_str())
+            );
         }
         for image in node.images() {
             assert!(image.contains(':'), "{image} must carry an explicit tag");

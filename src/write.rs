@@ -27,7 +27,11 @@ pub fn write_dockerfile(dir: &Path, contents: &str, force: bool) -> Result<Writt
         return Err(Error::FileExists { path });
     }
     atomic_write(&path, contents)?;
-    Ok(if existed { Written::Overwritten } else { Written::Created })
+    Ok(if existed {
+        Written::Overwritten
+    } else {
+        Written::Created
+    })
 }
 
 /// Writes or merges `dir/.dockerignore`.
@@ -82,23 +86,35 @@ pub fn merge(existing: &str, generated: &str) -> Merged {
         text.push_str(line);
         text.push('\n');
     }
-    Merged { text, added: missing.len() }
+    Merged {
+        text,
+        added: missing.len(),
+    }
 }
 
 /// Writes beside the target and renames over it, so a crash never leaves half a file.
 fn atomic_write(path: &Path, contents: &str) -> Result<(), Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{name}.dockgen-{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(contents.as_bytes())?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     result.map_err(|source| {
         let _ = std::fs::remove_file(&tmp);
-        Error::Write { path: path.to_path_buf(), source }
+        Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }
     })
 }
 
@@ -108,8 +124,14 @@ mod tests {
 
     #[test]
     fn merge_keeps_user_lines_and_appends_missing_under_the_marker() {
-        let merged = merge("node_modules\n!.env.example\n", "# c\nnode_modules\n.git\n.env.example\n");
-        assert_eq!(merged.text, "node_modules\n!.env.example\n\n# Added by dockgen\n.git\n");
+        let merged = merge(
+            "node_modules\n!.env.example\n",
+            "# c\nnode_modules\n.git\n.env.example\n",
+        );
+        assert_eq!(
+            merged.text,
+            "node_modules\n!.env.example\n\n# Added by dockgen\n.git\n"
+        );
         assert_eq!(merged.added, 1);
     }
 

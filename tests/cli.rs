@@ -14,7 +14,11 @@ fn cli_definition_is_valid() {
 #[test]
 fn init_writes_both_files() {
     let dir = fixture_copy("node-npm-express");
-    let out = dockgen().args(["init", "--yes"]).arg(dir.path()).output().unwrap();
+    let out = dockgen()
+        .args(["init", "--yes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 0
     --- stdout
@@ -22,8 +26,10 @@ fn init_writes_both_files() {
     Wrote [DIR]/Dockerfile
     Wrote [DIR]/.dockerignore
     ");
-    dir.child("Dockerfile").assert(predicate::str::contains("CMD [\"server.js\"]"));
-    dir.child(".dockerignore").assert(predicate::str::contains("**/node_modules"));
+    dir.child("Dockerfile")
+        .assert(predicate::str::contains("CMD [\"server.js\"]"));
+    dir.child(".dockerignore")
+        .assert(predicate::str::contains("**/node_modules"));
 }
 
 #[test]
@@ -31,7 +37,11 @@ fn init_refuses_to_overwrite_and_leaves_the_file_untouched() {
     let dir = fixture_copy("node-npm-express");
     let mine = "FROM scratch\n# my own Dockerfile, byte for byte\r\n";
     dir.child("Dockerfile").write_str(mine).unwrap();
-    let out = dockgen().args(["init", "--yes"]).arg(dir.path()).output().unwrap();
+    let out = dockgen()
+        .args(["init", "--yes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 1
     --- stdout
@@ -40,17 +50,33 @@ fn init_refuses_to_overwrite_and_leaves_the_file_untouched() {
 
     hint: pass `--force` to overwrite it, or `--stdout` to print the new Dockerfile instead
     ");
-    assert_eq!(std::fs::read(dir.child("Dockerfile").path()).unwrap(), mine.as_bytes());
-    dir.child(".dockerignore").assert(predicate::path::missing());
+    assert_eq!(
+        std::fs::read(dir.child("Dockerfile").path()).unwrap(),
+        mine.as_bytes()
+    );
+    dir.child(".dockerignore")
+        .assert(predicate::path::missing());
 }
 
 #[test]
 fn init_twice_refuses_then_force_overwrites() {
     let dir = fixture_copy("node-npm-express");
-    dockgen().args(["init", "--yes"]).arg(dir.path()).assert().success();
-    dockgen().args(["init", "--yes"]).arg(dir.path()).assert().code(1);
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    dockgen()
+        .args(["init", "--yes"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
     dir.child("Dockerfile").write_str("stale").unwrap();
-    let out = dockgen().args(["init", "--yes", "--force"]).arg(dir.path()).output().unwrap();
+    let out = dockgen()
+        .args(["init", "--yes", "--force"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 0
     --- stdout
@@ -58,45 +84,80 @@ fn init_twice_refuses_then_force_overwrites() {
     Overwrote [DIR]/Dockerfile
     Kept [DIR]/.dockerignore (already complete)
     ");
-    dir.child("Dockerfile").assert(predicate::str::starts_with("# syntax=docker/dockerfile:1"));
+    dir.child("Dockerfile")
+        .assert(predicate::str::starts_with("# syntax=docker/dockerfile:1"));
 }
 
 #[test]
 fn stdout_prints_the_dockerfile_and_writes_nothing() {
     let dir = fixture_copy("node-npm-express");
-    let out = dockgen().args(["init", "--stdout"]).arg(dir.path()).output().unwrap();
+    let out = dockgen()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8(out.stdout).unwrap().contains("FROM gcr.io/distroless/nodejs24-debian13:nonroot"));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("FROM gcr.io/distroless/nodejs24-debian13:nonroot"));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     dir.child("Dockerfile").assert(predicate::path::missing());
-    dir.child(".dockerignore").assert(predicate::path::missing());
+    dir.child(".dockerignore")
+        .assert(predicate::path::missing());
 }
 
 #[test]
 fn an_existing_dockerignore_is_merged_not_replaced() {
     let dir = fixture_copy("node-npm-express");
-    dir.child(".dockerignore").write_str("# mine\nnode_modules\n!.env.example\n").unwrap();
-    let out = dockgen().args(["init", "--yes"]).arg(dir.path()).output().unwrap();
+    dir.child(".dockerignore")
+        .write_str("# mine\nnode_modules\n!.env.example\n")
+        .unwrap();
+    let out = dockgen()
+        .args(["init", "--yes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = std::fs::read_to_string(dir.child(".dockerignore").path()).unwrap();
-    assert!(text.starts_with("# mine\nnode_modules\n!.env.example\n\n# Added by dockgen\n.git\n"), "{text}");
+    assert!(
+        text.starts_with("# mine\nnode_modules\n!.env.example\n\n# Added by dockgen\n.git\n"),
+        "{text}"
+    );
     assert_eq!(text.matches("**/node_modules").count(), 1);
-    let again = dockgen().args(["init", "--yes", "--force"]).arg(dir.path()).output().unwrap();
+    let again = dockgen()
+        .args(["init", "--yes", "--force"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(again.status.success());
-    assert_eq!(std::fs::read_to_string(dir.child(".dockerignore").path()).unwrap(), text);
+    assert_eq!(
+        std::fs::read_to_string(dir.child(".dockerignore").path()).unwrap(),
+        text
+    );
 }
 
 #[test]
 fn detect_json_has_the_contract_keys() {
     let dir = fixture_copy("node-typescript-server");
-    let out = dockgen().args(["detect", "--format", "json"]).arg(dir.path()).output().unwrap();
+    let out = dockgen()
+        .args(["detect", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(plan["language"], "node");
     assert_eq!(plan["version"], "24");
     assert_eq!(plan["package_manager"], "npm");
     assert_eq!(plan["framework"], "express");
-    assert_eq!(plan["entrypoint"], serde_json::json!(["node", "build/index.js"]));
+    assert_eq!(
+        plan["entrypoint"],
+        serde_json::json!(["node", "build/index.js"])
+    );
     assert_eq!(plan["port"], 3001);
     assert_eq!(plan["build_packages"], serde_json::json!([]));
     assert_eq!(plan["runtime_packages"], serde_json::json!([]));
@@ -113,7 +174,10 @@ fn detect_text_explains_each_decision() {
 
 #[test]
 fn a_missing_path_is_an_error() {
-    let out = dockgen().args(["detect", "does/not/exist"]).output().unwrap();
+    let out = dockgen()
+        .args(["detect", "does/not/exist"])
+        .output()
+        .unwrap();
     insta::assert_snapshot!(transcript(&out, std::path::Path::new("/nonexistent")), @r"
     exit: 1
     --- stdout
@@ -127,7 +191,11 @@ fn a_missing_path_is_an_error() {
 #[test]
 fn malformed_package_json_names_file_line_and_column() {
     let dir = fixture_copy("node-malformed-package-json");
-    let out = dockgen().args(["init", "--yes"]).arg(dir.path()).output().unwrap();
+    let out = dockgen()
+        .args(["init", "--yes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 1
     --- stdout
@@ -142,7 +210,11 @@ fn malformed_package_json_names_file_line_and_column() {
 #[test]
 fn nothing_to_detect_exits_1() {
     let dir = fixture_copy("empty");
-    let out = dockgen().args(["init", "--yes"]).arg(dir.path()).output().unwrap();
+    let out = dockgen()
+        .args(["init", "--yes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 1
     --- stdout
@@ -157,7 +229,11 @@ fn nothing_to_detect_exits_1() {
 #[test]
 fn an_unresolvable_entrypoint_fails_under_yes_and_names_the_flag() {
     let dir = fixture_copy("node-no-entrypoint");
-    let out = dockgen().args(["init", "--yes"]).arg(dir.path()).output().unwrap();
+    let out = dockgen()
+        .args(["init", "--yes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 1
     --- stdout
@@ -172,8 +248,23 @@ fn an_unresolvable_entrypoint_fails_under_yes_and_names_the_flag() {
 #[test]
 fn the_entrypoint_flag_supplies_the_command() {
     let dir = fixture_copy("node-no-entrypoint");
-    let out = dockgen().args(["init", "--yes", "--entrypoint", "node lib/util.js", "--port", "9000"]).arg(dir.path()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = dockgen()
+        .args([
+            "init",
+            "--yes",
+            "--entrypoint",
+            "node lib/util.js",
+            "--port",
+            "9000",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dockerfile = std::fs::read_to_string(dir.child("Dockerfile").path()).unwrap();
     assert!(dockerfile.contains("CMD [\"lib/util.js\"]"), "{dockerfile}");
     assert!(dockerfile.contains("EXPOSE 9000"), "{dockerfile}");
@@ -182,7 +273,11 @@ fn the_entrypoint_flag_supplies_the_command() {
 #[test]
 fn hostile_values_are_refused() {
     let dir = fixture_copy("node-hostile-values");
-    let out = dockgen().args(["init", "--yes"]).arg(dir.path()).output().unwrap();
+    let out = dockgen()
+        .args(["init", "--yes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 1
     --- stdout
@@ -198,7 +293,16 @@ fn hostile_values_are_refused() {
 #[test]
 fn an_entrypoint_flag_with_a_newline_is_refused() {
     let dir = fixture_copy("node-npm-express");
-    let out = dockgen().args(["init", "--stdout", "--entrypoint", "[\"node\", \"a.js\\nUSER root\"]"]).arg(dir.path()).output().unwrap();
+    let out = dockgen()
+        .args([
+            "init",
+            "--stdout",
+            "--entrypoint",
+            "[\"node\", \"a.js\\nUSER root\"]",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("contains a newline"));
 }
@@ -206,7 +310,10 @@ fn an_entrypoint_flag_with_a_newline_is_refused() {
 #[test]
 fn usage_errors_exit_2() {
     dockgen().args(["init", "--no-such-flag"]).assert().code(2);
-    dockgen().args(["detect", "--format", "yaml"]).assert().code(2);
+    dockgen()
+        .args(["detect", "--format", "yaml"])
+        .assert()
+        .code(2);
 }
 
 #[test]

@@ -6,7 +6,11 @@ use crate::support::{lint, root};
 
 fn images() -> Vec<String> {
     let out = crate::support::dockgen().arg("images").output().unwrap();
-    String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -25,21 +29,33 @@ fn fixtures() {
                 for line in rendered.dockerfile.lines() {
                     let instruction = line.split_whitespace().next().unwrap_or("");
                     assert!(
-                        line.is_empty() || line.starts_with(' ') || line.starts_with('#') || KNOWN.contains(&instruction),
+                        line.is_empty()
+                            || line.starts_with(' ')
+                            || line.starts_with('#')
+                            || KNOWN.contains(&instruction),
                         "{}: unexpected line {line:?}",
                         dir.display()
                     );
                 }
             }
             Err(error) => {
-                let text = format!("{error}\nexit code: {}\nhints: {:#?}", error.exit_code(), error.hints());
-                insta::assert_snapshot!("error", text.replace(&dir.display().to_string(), "[FIXTURE]"));
+                let text = format!(
+                    "{error}\nexit code: {}\nhints: {:#?}",
+                    error.exit_code(),
+                    error.hints()
+                );
+                insta::assert_snapshot!(
+                    "error",
+                    text.replace(&dir.display().to_string(), "[FIXTURE]")
+                );
             }
         }
     });
 }
 
-const KNOWN: &[&str] = &["FROM", "WORKDIR", "ENV", "RUN", "COPY", "USER", "EXPOSE", "CMD"];
+const KNOWN: &[&str] = &[
+    "FROM", "WORKDIR", "ENV", "RUN", "COPY", "USER", "EXPOSE", "CMD",
+];
 
 /// `fixture.toml` may hold `[overrides]` like the command-line answers.
 fn fixture_args(marker: &Path) -> dockgen::detect::Overrides {
@@ -47,9 +63,19 @@ fn fixture_args(marker: &Path) -> dockgen::detect::Overrides {
     let table: toml::Table = toml::from_str(&text).unwrap();
     let mut overrides = dockgen::detect::Overrides::default();
     if let Some(o) = table.get("overrides").and_then(|v| v.as_table()) {
-        overrides.entrypoint = o.get("entrypoint").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect());
-        overrides.port = o.get("port").and_then(toml::Value::as_integer).map(|p| u16::try_from(p).unwrap());
-        overrides.version = o.get("version").and_then(|v| v.as_str()).map(str::to_string);
+        overrides.entrypoint = o.get("entrypoint").and_then(|v| v.as_array()).map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        });
+        overrides.port = o
+            .get("port")
+            .and_then(toml::Value::as_integer)
+            .map(|p| u16::try_from(p).unwrap());
+        overrides.version = o
+            .get("version")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
     }
     overrides
 }
@@ -59,7 +85,11 @@ fn every_fixture_has_a_marker() {
     for entry in std::fs::read_dir(root().join("tests/fixtures")).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            assert!(path.join("fixture.toml").is_file(), "{} has no fixture.toml", path.display());
+            assert!(
+                path.join("fixture.toml").is_file(),
+                "{} has no fixture.toml",
+                path.display()
+            );
         }
     }
 }

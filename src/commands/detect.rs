@@ -10,7 +10,10 @@ pub fn run(args: &DetectArgs) -> Result<(), Error> {
     let plan = crate::plan(&args.path, &super::overrides(&args.answers)?)?;
     match args.format {
         Format::Json => {
-            let json = serde_json::to_string_pretty(&plan).map_err(|e| Error::Template { name: "json".into(), reason: e.to_string() })?;
+            let json = serde_json::to_string_pretty(&plan).map_err(|e| Error::Template {
+                name: "json".into(),
+                reason: e.to_string(),
+            })?;
             println!("{json}");
         }
         Format::Text => print!("{}", report(&plan)),
@@ -20,17 +23,55 @@ pub fn run(args: &DetectArgs) -> Result<(), Error> {
 
 /// One line per decision: the value, then where it came from.
 pub fn report(plan: &Plan) -> String {
-    let list = |items: &[String]| if items.is_empty() { "none".to_string() } else { items.join(" ") };
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "none".to_string()
+        } else {
+            items.join(" ")
+        }
+    };
     let rows = [
         ("language", "language", plan.language.clone()),
         ("version", "version", plan.version.clone()),
-        ("package manager", "package_manager", plan.package_manager.clone()),
-        ("framework", "framework", plan.framework.clone().unwrap_or_else(|| "none".into())),
-        ("build", "build_command", plan.build_command.as_ref().map_or("none".into(), |c| c.join(" "))),
-        ("entrypoint", "entrypoint", plan.entrypoint.as_ref().map_or("unknown".into(), |c| c.join(" "))),
-        ("port", "port", plan.port.map_or("unknown".into(), |p| p.to_string())),
-        ("build packages", "build_packages", list(&plan.build_packages)),
-        ("runtime packages", "runtime_packages", list(&plan.runtime_packages)),
+        (
+            "package manager",
+            "package_manager",
+            plan.package_manager.clone(),
+        ),
+        (
+            "framework",
+            "framework",
+            plan.framework.clone().unwrap_or_else(|| "none".into()),
+        ),
+        (
+            "build",
+            "build_command",
+            plan.build_command
+                .as_ref()
+                .map_or("none".into(), |c| c.join(" ")),
+        ),
+        (
+            "entrypoint",
+            "entrypoint",
+            plan.entrypoint
+                .as_ref()
+                .map_or("unknown".into(), |c| c.join(" ")),
+        ),
+        (
+            "port",
+            "port",
+            plan.port.map_or("unknown".into(), |p| p.to_string()),
+        ),
+        (
+            "build packages",
+            "build_packages",
+            list(&plan.build_packages),
+        ),
+        (
+            "runtime packages",
+            "runtime_packages",
+            list(&plan.runtime_packages),
+        ),
         ("builder image", "", plan.images.builder.clone()),
         ("runtime image", "", plan.images.runtime.clone()),
     ];

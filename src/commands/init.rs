@@ -8,11 +8,16 @@ use crate::plan::AppKind;
 use crate::write::{self, Written};
 
 pub fn run(args: &InitArgs) -> Result<(), Error> {
-    let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let interactive =
+        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut overrides = super::overrides(&args.answers)?;
     let mut plan = crate::plan(&args.path, &overrides)?;
     if plan.kind == AppKind::Server && plan.entrypoint.is_none() && interactive {
-        let answer = prompt(inquire::Text::new("What command starts the app?").with_help_message("e.g. node dist/server.js").prompt())?;
+        let answer = prompt(
+            inquire::Text::new("What command starts the app?")
+                .with_help_message("e.g. node dist/server.js")
+                .prompt(),
+        )?;
         overrides.entrypoint = Some(super::parse_command(&answer)?);
         plan = crate::plan(&args.path, &overrides)?;
     }
@@ -27,7 +32,10 @@ pub fn run(args: &InitArgs) -> Result<(), Error> {
     }
     if interactive {
         eprint!("{}", super::detect::report(&plan));
-        let question = format!("Write Dockerfile and .dockerignore to `{}`?", args.path.display());
+        let question = format!(
+            "Write Dockerfile and .dockerignore to `{}`?",
+            args.path.display()
+        );
         if !prompt(inquire::Confirm::new(&question).with_default(true).prompt())? {
             return Err(Error::Cancelled);
         }
@@ -43,7 +51,9 @@ pub fn run(args: &InitArgs) -> Result<(), Error> {
     match ignore {
         Written::Created => eprintln!("Wrote {}", ignore_path.display()),
         Written::Merged(n) => eprintln!("Added {n} line(s) to {}", ignore_path.display()),
-        Written::Unchanged | Written::Overwritten => eprintln!("Kept {} (already complete)", ignore_path.display()),
+        Written::Unchanged | Written::Overwritten => {
+            eprintln!("Kept {} (already complete)", ignore_path.display());
+        }
     }
     Ok(())
 }
@@ -52,7 +62,12 @@ fn prompt<T>(result: Result<T, inquire::InquireError>) -> Result<T, Error> {
     use inquire::InquireError;
     match result {
         Ok(value) => Ok(value),
-        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => Err(Error::Cancelled),
-        Err(e) => Err(Error::InvalidFlag { flag: "--yes".into(), reason: format!("cannot prompt: {e}") }),
+        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => {
+            Err(Error::Cancelled)
+        }
+        Err(e) => Err(Error::InvalidFlag {
+            flag: "--yes".into(),
+            reason: format!("cannot prompt: {e}"),
+        }),
     }
 }

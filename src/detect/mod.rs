@@ -25,10 +25,11 @@ pub struct Overrides {
     pub version: Option<String>,
 }
 
+type Detector = fn(&Project, &Rules, &Overrides) -> Result<Detection, Error>;
+
 /// Runs the detectors in order and returns the first plan, with overrides applied.
 pub fn detect(project: &Project, rules: &Rules, overrides: &Overrides) -> Result<Plan, Error> {
     let mut reasons = Vec::new();
-    type Detector = fn(&Project, &Rules, &Overrides) -> Result<Detection, Error>;
     let detectors: [(&str, Detector); 1] = [("Node.js", |p, r, o| node::detect(p, &r.node, o))];
     for (name, detector) in detectors {
         match detector(project, rules, overrides)? {
@@ -36,25 +37,39 @@ pub fn detect(project: &Project, rules: &Rules, overrides: &Overrides) -> Result
             Detection::Skipped(why) => reasons.push(format!("{name}: {why}")),
         }
     }
-    Err(Error::NothingDetected { path: project.root().to_path_buf(), reason: reasons.join("; ") })
+    Err(Error::NothingDetected {
+        path: project.root().to_path_buf(),
+        reason: reasons.join("; "),
+    })
 }
 
 fn apply(mut plan: Plan, overrides: &Overrides) -> Result<Plan, Error> {
     if let Some(argv) = &overrides.entrypoint {
-        let argv: Vec<String> = argv.iter().map(|a| safe::safe_arg("--entrypoint", "value", a)).collect::<Result<_, _>>()?;
+        let argv: Vec<String> = argv
+            .iter()
+            .map(|a| safe::safe_arg("--entrypoint", "value", a))
+            .collect::<Result<_, _>>()?;
         if argv.is_empty() {
-            return Err(Error::InvalidFlag { flag: "--entrypoint".into(), reason: "the command is empty".into() });
+            return Err(Error::InvalidFlag {
+                flag: "--entrypoint".into(),
+                reason: "the command is empty".into(),
+            });
         }
         plan.entrypoint = Some(argv);
-        plan.evidence.insert("entrypoint".into(), Evidence::flag("--entrypoint"));
+        plan.evidence
+            .insert("entrypoint".into(), Evidence::flag("--entrypoint"));
         plan.warnings.retain(|w| !w.contains("--entrypoint"));
     }
     if let Some(port) = overrides.port {
         if port == 0 {
-            return Err(Error::InvalidFlag { flag: "--port".into(), reason: "0 is not a port".into() });
+            return Err(Error::InvalidFlag {
+                flag: "--port".into(),
+                reason: "0 is not a port".into(),
+            });
         }
         plan.port = Some(port);
-        plan.evidence.insert("port".into(), Evidence::flag("--port"));
+        plan.evidence
+            .insert("port".into(), Evidence::flag("--port"));
     }
     Ok(plan)
 }

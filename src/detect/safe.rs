@@ -9,18 +9,33 @@ use crate::error::Error;
 /// A plain relative path: no `..`, not absolute, only characters that need no quoting.
 pub fn safe_path(file: &str, key: &str, value: &str) -> Result<String, Error> {
     let trimmed = value.trim_start_matches("./").trim_end_matches('/');
-    let refuse = |reason: &str| Error::UnsafeValue { file: file.into(), key: key.into(), reason: format!("`{}` {reason}", printable(value)) };
+    let refuse = |reason: &str| Error::UnsafeValue {
+        file: file.into(),
+        key: key.into(),
+        reason: format!("`{}` {reason}", printable(value)),
+    };
     if trimmed.is_empty() || trimmed == "." {
         return Err(refuse("is not a file path"));
     }
     if trimmed.starts_with('/') {
-        return Err(refuse("is an absolute path; dockgen only copies files inside the project"));
+        return Err(refuse(
+            "is an absolute path; dockgen only copies files inside the project",
+        ));
     }
-    if trimmed.split('/').any(|part| part == ".." || part.is_empty()) {
+    if trimmed
+        .split('/')
+        .any(|part| part == ".." || part.is_empty())
+    {
         return Err(refuse("leaves the project or has an empty path segment"));
     }
-    if let Some(bad) = trimmed.chars().find(|c| !(c.is_ascii_alphanumeric() || "._-@+/".contains(*c))) {
-        return Err(refuse(&format!("contains {}, which a path in a Dockerfile must not", describe(bad))));
+    if let Some(bad) = trimmed
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._-@+/".contains(*c)))
+    {
+        return Err(refuse(&format!(
+            "contains {}, which a path in a Dockerfile must not",
+            describe(bad)
+        )));
     }
     Ok(trimmed.to_string())
 }
@@ -63,9 +78,15 @@ mod tests {
 
     #[test]
     fn plain_paths_pass_and_are_normalised() {
-        assert_eq!(safe_path("f", "k", "./dist/main.js").unwrap(), "dist/main.js");
+        assert_eq!(
+            safe_path("f", "k", "./dist/main.js").unwrap(),
+            "dist/main.js"
+        );
         assert_eq!(safe_path("f", "k", "build/").unwrap(), "build");
-        assert_eq!(safe_path("f", "k", "@scope/x_y-1.0+b").unwrap(), "@scope/x_y-1.0+b");
+        assert_eq!(
+            safe_path("f", "k", "@scope/x_y-1.0+b").unwrap(),
+            "@scope/x_y-1.0+b"
+        );
     }
 
     #[test]
@@ -84,8 +105,14 @@ mod tests {
 
     #[test]
     fn arguments_refuse_control_characters_only() {
-        assert_eq!(safe_arg("f", "k", "--max-old-space-size=512").unwrap(), "--max-old-space-size=512");
-        assert_eq!(safe_arg("f", "k", "\"quoted\" $x").unwrap(), "\"quoted\" $x");
+        assert_eq!(
+            safe_arg("f", "k", "--max-old-space-size=512").unwrap(),
+            "--max-old-space-size=512"
+        );
+        assert_eq!(
+            safe_arg("f", "k", "\"quoted\" $x").unwrap(),
+            "\"quoted\" $x"
+        );
         assert!(safe_arg("f", "k", "a\nRUN x").is_err());
     }
 }

@@ -12,13 +12,17 @@ pub fn problems(dockerfile: &str, images: &[String]) -> Vec<String> {
     let lines = joined_lines(dockerfile);
     for line in &lines {
         let mut words = line.split_whitespace();
-        let Some(instruction) = words.next() else { continue };
+        let Some(instruction) = words.next() else {
+            continue;
+        };
         let rest: Vec<&str> = words.collect();
         match instruction {
             "FROM" => {
                 let image = rest.first().copied().unwrap_or("");
                 if !stages.iter().any(|s| s == image) && !images.iter().any(|i| i == image) {
-                    problems.push(format!("FROM `{image}` is neither a stage nor an image `dockgen images` lists"));
+                    problems.push(format!(
+                        "FROM `{image}` is neither a stage nor an image `dockgen images` lists"
+                    ));
                 }
                 if let Some(pos) = rest.iter().position(|w| *w == "AS") {
                     stages.push(rest.get(pos + 1).copied().unwrap_or("").to_string());
@@ -47,16 +51,22 @@ pub fn problems(dockerfile: &str, images: &[String]) -> Vec<String> {
                     problems.push(format!("{instruction} is not exec form: {json}"));
                 }
             }
-            "RUN" if rest.first().is_some_and(|w| w.starts_with("<<")) => problems.push("heredoc RUN".into()),
+            "RUN" if rest.first().is_some_and(|w| w.starts_with("<<")) => {
+                problems.push("heredoc RUN".into());
+            }
             _ => {}
         }
     }
     match last_user.as_deref() {
         None => problems.push("final stage sets no USER".into()),
         Some(user) => {
-            let numeric = user.split(':').all(|part| part.parse::<u32>().is_ok_and(|id| id != 0));
+            let numeric = user
+                .split(':')
+                .all(|part| part.parse::<u32>().is_ok_and(|id| id != 0));
             if !numeric {
-                problems.push(format!("final USER `{user}` is not a numeric non-root uid:gid"));
+                problems.push(format!(
+                    "final USER `{user}` is not a numeric non-root uid:gid"
+                ));
             }
         }
     }

@@ -45,10 +45,14 @@ pub fn dockgen() -> Command {
 
 /// Exit code, stdout and stderr as one text, with `dir` replaced by `[DIR]`.
 pub fn transcript(output: &std::process::Output, dir: &Path) -> String {
-    let clean = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&dir.display().to_string(), "[DIR]");
+    let clean =
+        |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&dir.display().to_string(), "[DIR]");
     format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        output.status.code().map_or("signal".into(), |c| c.to_string()),
+        output
+            .status
+            .code()
+            .map_or("signal".into(), |c| c.to_string()),
         clean(&output.stdout),
         clean(&output.stderr)
     )

@@ -17,6 +17,41 @@ pub struct TsConfig {
     pub root_dir: Option<String>,
 }
 
+/// tsconfig.json, overlaid by tsconfig.build.json (what `nest build` and many `tsc -p` builds use).
+pub fn read_tsconfig(project: &Project) -> Result<TsConfig, Error> {
+    let mut ts = TsConfig::default();
+    for file in ["tsconfig.json", "tsconfig.build.json"] {
+        let Some(config) = project.read_jsonc(file)? else {
+            continue;
+        };
+        let option = |key: &str| -> Result<Option<String>, Error> {
+            match config
+                .pointer(&format!("/compilerOptions/{key}"))
+                .and_then(Value::as_str)
+            {
+                // "." is the project root itself.
+                Some(v)
+                    if v.trim_start_matches("./")
+                        .trim_end_matches('/')
+                        .trim_start_matches('.')
+                        .is_empty() =>
+                {
+                    Ok(Some(String::new()))
+                }
+                Some(v) => safe_path(file, &format!("compilerOptions.{key}"), v).map(Some),
+                None => Ok(None),
+            }
+        };
+        if let Some(out) = option("outDir")? {
+            ts.out_dir = Some(out).filter(|o| !o.is_empty());
+        }
+        if let Some(root) = option("rootDir")? {
+            ts.root_dir = Some(root);
+        }
+    }
+    Ok(ts)
+}
+
 /// A resolved command: the arguments after `node`, and where they came from.
 #[derive(Debug)]
 pub struct Entry {
@@ -39,8 +74,25 @@ enum Command {
 }
 
 /// Node flags whose value is the next word.
-const FLAGS_WITH_VALUE: &[&str] = &["-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions", "--title"];
-const TS_RUNNERS: &[&str] = &["ts-node", "tsx", "ts-node-dev", "tsnd", "nodemon", "babel-node", "node-dev"];
+const FLAGS_WITH_VALUE: &[&str] = &[
+    "-r",
+    "--require",
+    "--import",
+    "--loader",
+    "--experimental-loader",
+    "-C",
+    "--conditions",
+    "--title",
+];
+const TS_RUNNERS: &[&str] = &[
+    "ts-node",
+    "tsx",
+    "ts-node-dev",
+    "tsnd",
+    "nodemon",
+    "babel-node",
+    "node-dev",
+];
 
 pub struct Resolver<'a> {
     pub project: &'a Project,
@@ -48,7 +100,7 @@ pub struct Resolver<'a> {
     pub ts: &'a TsConfig,
     /// The project compiles before it runs (there is a build script).
     pub builds: bool,
-    /// A framework's conventional entry (`dist/main.js` for NestJS).
+    /// A framework's conventional entry (`dist/main.js` for `NestJS`).
     pub framework_entry: Option<&'a str>,
     pub conventional: &'a [String],
     pub warnings: Vec<String>,
@@ -58,39 +110,61 @@ impl Resolver<'_> {
     /// Start script, `start:prod`, the framework's entry, `main`, then conventional files.
     pub fn resolve(&mut self) -> Result<Option<Entry>, Error> {
         for script in ["start", "start:prod"] {
-            if let Some(entry) = self.from_script(script, 0)? {
+            if let Some(entry) = self.script_entry(script, 0)? {
                 return Ok(Some(entry));
             }
         }
         if let Some(entry) = self.framework_entry {
             let file = self.nest_entry().unwrap_or_else(|| entry.to_string());
-            return Ok(Some(Entry { args: vec![file], evidence: Evidence::default("the framework's compiled entry") }));
+            return Ok(Some(Entry {
+                args: vec![file],
+                evidence: Evidence::default("the framework's compiled entry"),
+            }));
         }
         if let Some(main) = self.manifest.get("main").and_then(Value::as_str) {
             let file = safe_path("package.json", "main", main)?;
             if let Some(file) = self.runnable(&file) {
-                return Ok(Some(Entry { args: vec![file], evidence: Evidence::file("package.json", Some("main"), format!("`{main}`")) }));
+                return Ok(Some(Entry {
+                    args: vec![file],
+                    evidence: Evidence::file("package.json", Some("main"), format!("`{main}`")),
+                }));
             }
         }
         for file in self.conventional {
             if self.project.is_file(file) {
-                return Ok(Some(Entry { args: vec![file.clone()], evidence: Evidence::file(file, None, "conventional entry file") }));
+                return Ok(Some(Entry {
+                    args: vec![file.clone()],
+                    evidence: Evidence::file(file, None, "conventional entry file"),
+                }));
             }
         }
         if self.builds {
             for source in ["src/index.ts", "src/main.ts", "src/server.ts", "src/app.ts"] {
                 if self.project.is_file(source) {
                     let file = self.compiled(source);
-                    return Ok(Some(Entry { args: vec![file], evidence: Evidence::file(source, None, "compiled from this conventional source") }));
+                    return Ok(Some(Entry {
+                        args: vec![file],
+                        evidence: Evidence::file(
+                            source,
+                            None,
+                            "compiled from this conventional source",
+                        ),
+                    }));
                 }
             }
         }
         Ok(None)
     }
 
-    fn from_script(&mut self, name: &str, depth: usize) -> Result<Option<Entry>, Error> {
+    fn script_entry(&mut self, name: &str, depth: usize) -> Result<Option<Entry>, Error> {
         let key = format!("scripts.{name}");
-        let Some(script) = self.manifest.pointer(&format!("/scripts/{}", name.replace('~', "~0").replace('/', "~1"))).and_then(Value::as_str)
+        let Some(script) = self
+            .manifest
+            .pointer(&format!(
+                "/scripts/{}",
+                name.replace('~', "~0").replace('/', "~1")
+            ))
+            .and_then(Value::as_str)
         else {
             return Ok(None);
         };
@@ -98,7 +172,10 @@ impl Resolver<'_> {
         match last_command(script) {
             Command::Node(args) => {
                 let args = self.node_args(args, &key)?;
-                Ok(args.map(|args| Entry { args, evidence: Evidence::file("package.json", Some(&key), note) }))
+                Ok(args.map(|args| Entry {
+                    args,
+                    evidence: Evidence::file("package.json", Some(&key), note),
+                }))
             }
             Command::TsRunner(file) => {
                 let file = safe_path("package.json", &key, &file)?;
@@ -111,14 +188,24 @@ impl Resolver<'_> {
                 let compiled = self.compiled(&file);
                 Ok(Some(Entry {
                     args: vec![compiled],
-                    evidence: Evidence::file("package.json", Some(&key), format!("{note}, compiled by the build")),
+                    evidence: Evidence::file(
+                        "package.json",
+                        Some(&key),
+                        format!("{note}, compiled by the build"),
+                    ),
                 }))
             }
             Command::Nest => Ok(self.nest_entry().map(|file| Entry {
                 args: vec![file],
-                evidence: Evidence::file("package.json", Some(&key), format!("{note}: Nest's compiled entry")),
+                evidence: Evidence::file(
+                    "package.json",
+                    Some(&key),
+                    format!("{note}: Nest's compiled entry"),
+                ),
             })),
-            Command::Script(other) if depth < 3 && other != name => self.from_script(&other, depth + 1),
+            Command::Script(other) if depth < 3 && other != name => {
+                self.script_entry(&other, depth + 1)
+            }
             Command::Script(_) | Command::Unknown => Ok(None),
         }
     }
@@ -146,8 +233,14 @@ impl Resolver<'_> {
                 }
                 continue;
             }
-            let path = if word == "." { self.main_or_index() } else { safe_path("package.json", key, &word)? };
-            let Some(path) = self.runnable(&path) else { return Ok(None) };
+            let path = if word == "." {
+                self.main_or_index()
+            } else {
+                safe_path("package.json", key, &word)?
+            };
+            let Some(path) = self.runnable(&path) else {
+                return Ok(None);
+            };
             out.push(path);
             file = Some(());
             for rest in words.by_ref() {
@@ -158,18 +251,35 @@ impl Resolver<'_> {
     }
 
     fn main_or_index(&self) -> String {
-        self.manifest.get("main").and_then(Value::as_str).unwrap_or("index.js").to_string()
+        self.manifest
+            .get("main")
+            .and_then(Value::as_str)
+            .unwrap_or("index.js")
+            .to_string()
     }
 
     /// The file node will load, with `.js` added where node would add it. `None` when the
     /// file neither exists nor can come out of the build.
     fn runnable(&self, file: &str) -> Option<String> {
-        let file = file.trim_start_matches("./").trim_end_matches('/').to_string();
+        let file = file
+            .trim_start_matches("./")
+            .trim_end_matches('/')
+            .to_string();
         if is_typescript(&file) {
             return self.builds.then(|| self.compiled(&file));
         }
-        let has_ext = std::path::Path::new(&file).extension().is_some_and(|e| ["js", "mjs", "cjs", "json", "node"].contains(&e.to_str().unwrap_or("")));
-        let candidates = if has_ext { vec![file.clone()] } else { vec![format!("{file}.js"), format!("{file}/index.js"), file.clone()] };
+        let has_ext = std::path::Path::new(&file).extension().is_some_and(|e| {
+            ["js", "mjs", "cjs", "json", "node"].contains(&e.to_str().unwrap_or(""))
+        });
+        let candidates = if has_ext {
+            vec![file.clone()]
+        } else {
+            vec![
+                format!("{file}.js"),
+                format!("{file}/index.js"),
+                file.clone(),
+            ]
+        };
         for candidate in &candidates {
             if self.project.is_file(candidate) || (self.builds && self.is_build_output(candidate)) {
                 return Some(candidate.clone());
@@ -190,7 +300,11 @@ impl Resolver<'_> {
 
     /// The JavaScript file tsc writes for `source`.
     pub fn compiled(&self, source: &str) -> String {
-        let root = self.ts.root_dir.clone().or_else(|| source.starts_with("src/").then(|| "src".to_string()));
+        let root = self
+            .ts
+            .root_dir
+            .clone()
+            .or_else(|| source.starts_with("src/").then(|| "src".to_string()));
         let mut rel = source;
         if let Some(root) = root.as_deref().filter(|r| !r.is_empty()) {
             rel = rel.strip_prefix(&format!("{root}/")).unwrap_or(rel);
@@ -208,18 +322,29 @@ impl Resolver<'_> {
     /// `nest-cli.json` may rename the entry file; Nest compiles into tsconfig's outDir.
     fn nest_entry(&self) -> Option<String> {
         let cli = self.project.read_json("nest-cli.json").ok().flatten();
-        let entry = cli.as_ref().and_then(|c| c.get("entryFile")).and_then(Value::as_str).unwrap_or("main");
+        let entry = cli
+            .as_ref()
+            .and_then(|c| c.get("entryFile"))
+            .and_then(Value::as_str)
+            .unwrap_or("main");
         let out = self.ts.out_dir.as_deref().unwrap_or("dist");
         safe_path("nest-cli.json", "entryFile", &format!("{out}/{entry}.js")).ok()
     }
 }
 
 fn is_typescript(file: &str) -> bool {
-    [".ts", ".mts", ".cts", ".tsx"].iter().any(|ext| file.ends_with(ext))
+    [".ts", ".mts", ".cts", ".tsx"]
+        .iter()
+        .any(|ext| file.ends_with(ext))
 }
 
 fn swap_extension(file: &str) -> String {
-    for (ts, js) in [(".mts", ".mjs"), (".cts", ".cjs"), (".tsx", ".js"), (".ts", ".js")] {
+    for (ts, js) in [
+        (".mts", ".mjs"),
+        (".cts", ".cjs"),
+        (".tsx", ".js"),
+        (".ts", ".js"),
+    ] {
         if let Some(stem) = file.strip_suffix(ts) {
             return format!("{stem}{js}");
         }
@@ -229,7 +354,9 @@ fn swap_extension(file: &str) -> String {
 
 /// The last command in a script line that starts something (`a && b` runs `b` last).
 fn last_command(script: &str) -> Command {
-    let Ok(words) = shell_words::split(script) else { return Command::Unknown };
+    let Ok(words) = shell_words::split(script) else {
+        return Command::Unknown;
+    };
     let mut best = Command::Unknown;
     for segment in words.split(|w| matches!(w.as_str(), "&&" | "||" | ";" | "&" | "|")) {
         let command = classify(segment);
@@ -244,7 +371,9 @@ fn classify(segment: &[String]) -> Command {
     let mut words = segment.iter().map(String::as_str).peekable();
     // Environment prefixes: `NODE_ENV=production node x`, `cross-env A=b node x`, `dotenv -- node x`.
     while let Some(&word) = words.peek() {
-        let is_assignment = word.split_once('=').is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        let is_assignment = word.split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
         if is_assignment || word == "cross-env" || word == "env" {
             words.next();
         } else if word == "dotenv" || word == "dotenvx" {
@@ -257,7 +386,9 @@ fn classify(segment: &[String]) -> Command {
             break;
         }
     }
-    let Some(program) = words.next() else { return Command::Unknown };
+    let Some(program) = words.next() else {
+        return Command::Unknown;
+    };
     let rest: Vec<&str> = words.collect();
     match program {
         "node" | "nodejs" => {
@@ -268,14 +399,22 @@ fn classify(segment: &[String]) -> Command {
             }
         }
         "nest" if rest.first() == Some(&"start") => Command::Nest,
-        "npm" | "pnpm" | "bun" if rest.first() == Some(&"run") => rest.get(1).map_or(Command::Unknown, |s| Command::Script((*s).to_string())),
+        "npm" | "pnpm" | "bun" if rest.first() == Some(&"run") => rest
+            .get(1)
+            .map_or(Command::Unknown, |s| Command::Script((*s).to_string())),
         "yarn" | "pnpm" => match rest.first() {
-            Some(&"run") => rest.get(1).map_or(Command::Unknown, |s| Command::Script((*s).to_string())),
-            Some(s) if !s.starts_with('-') && !["install", "add", "build"].contains(s) => Command::Script((*s).to_string()),
+            Some(&"run") => rest
+                .get(1)
+                .map_or(Command::Unknown, |s| Command::Script((*s).to_string())),
+            Some(s) if !s.starts_with('-') && !["install", "add", "build"].contains(s) => {
+                Command::Script((*s).to_string())
+            }
             _ => Command::Unknown,
         },
         runner if TS_RUNNERS.contains(&runner) => {
-            let file = rest.iter().find(|w| !w.starts_with('-') && *w != &"watch" && (is_typescript(w) || w.ends_with(".js")));
+            let file = rest.iter().find(|w| {
+                !w.starts_with('-') && *w != &"watch" && (is_typescript(w) || w.ends_with(".js"))
+            });
             match file {
                 Some(f) if is_typescript(f) => Command::TsRunner((*f).to_string()),
                 Some(f) => Command::Node(vec![(*f).to_string()]),
@@ -297,14 +436,35 @@ mod tests {
     #[test]
     fn scripts_resolve_to_what_they_run() {
         assert_eq!(last_command("node server.js"), node(&["server.js"]));
-        assert_eq!(last_command("NODE_ENV=production node --enable-source-maps dist/main"), node(&["--enable-source-maps", "dist/main"]));
-        assert_eq!(last_command("cross-env PORT=80 node ./bin/www"), node(&["./bin/www"]));
-        assert_eq!(last_command("npm run build && node dist/index.js"), node(&["dist/index.js"]));
-        assert_eq!(last_command("dotenv -e .env -- node app.js"), node(&["app.js"]));
+        assert_eq!(
+            last_command("NODE_ENV=production node --enable-source-maps dist/main"),
+            node(&["--enable-source-maps", "dist/main"])
+        );
+        assert_eq!(
+            last_command("cross-env PORT=80 node ./bin/www"),
+            node(&["./bin/www"])
+        );
+        assert_eq!(
+            last_command("npm run build && node dist/index.js"),
+            node(&["dist/index.js"])
+        );
+        assert_eq!(
+            last_command("dotenv -e .env -- node app.js"),
+            node(&["app.js"])
+        );
         assert_eq!(last_command("nest start"), Command::Nest);
-        assert_eq!(last_command("ts-node -r tsconfig-paths/register src/main.ts"), Command::TsRunner("src/main.ts".into()));
-        assert_eq!(last_command("tsx watch src/index.ts"), Command::TsRunner("src/index.ts".into()));
-        assert_eq!(last_command("npm run serve"), Command::Script("serve".into()));
+        assert_eq!(
+            last_command("ts-node -r tsconfig-paths/register src/main.ts"),
+            Command::TsRunner("src/main.ts".into())
+        );
+        assert_eq!(
+            last_command("tsx watch src/index.ts"),
+            Command::TsRunner("src/index.ts".into())
+        );
+        assert_eq!(
+            last_command("npm run serve"),
+            Command::Script("serve".into())
+        );
         assert_eq!(last_command("yarn serve"), Command::Script("serve".into()));
         assert_eq!(last_command("next start"), Command::Unknown);
         assert_eq!(last_command("node"), Command::Unknown);

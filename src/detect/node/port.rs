@@ -18,7 +18,10 @@ fn patterns() -> &'static [(Regex, &'static str)] {
     static PATTERNS: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
         [
-            (r#"(?-u)process\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})"#, "the PORT fallback"),
+            (
+                r#"(?-u)process\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})"#,
+                "the PORT fallback",
+            ),
             (r"(?-u)\.listen\(\s*(\d{2,5})\b", "a literal listen()"),
             (r"(?-u)\bport\s*:\s*(\d{2,5})\b", "a `port:` option"),
             (r"(?i-u)\bport\s*=\s*(\d{2,5})\b", "a PORT constant"),
@@ -36,8 +39,16 @@ pub fn scan(source: &str) -> Option<Found> {
             if line.trim_start().starts_with("//") {
                 continue;
             }
-            if let Some(port) = re.captures(line).and_then(|c| c[1].parse::<u16>().ok()).filter(|p| *p > 0) {
-                return Some(Found { port, line: i + 1, pattern });
+            if let Some(port) = re
+                .captures(line)
+                .and_then(|c| c[1].parse::<u16>().ok())
+                .filter(|p| *p > 0)
+            {
+                return Some(Found {
+                    port,
+                    line: i + 1,
+                    pattern,
+                });
             }
         }
     }
@@ -55,10 +66,19 @@ mod tests {
     #[test]
     fn finds_the_usual_spellings() {
         assert_eq!(port("const port = process.env.PORT || 8080;"), Some(8080));
-        assert_eq!(port("await app.listen(process.env.PORT ?? 3000);"), Some(3000));
-        assert_eq!(port("const p = Number(process.env.PORT) || '4000'"), Some(4000));
+        assert_eq!(
+            port("await app.listen(process.env.PORT ?? 3000);"),
+            Some(3000)
+        );
+        assert_eq!(
+            port("const p = Number(process.env.PORT) || '4000'"),
+            Some(4000)
+        );
         assert_eq!(port("app.listen(5000, () => {})"), Some(5000));
-        assert_eq!(port("fastify.listen({ port: 3000, host: '0.0.0.0' })"), Some(3000));
+        assert_eq!(
+            port("fastify.listen({ port: 3000, host: '0.0.0.0' })"),
+            Some(3000)
+        );
         assert_eq!(port("const PORT = 7000;\napp.listen(PORT)"), Some(7000));
         assert_eq!(port("// app.listen(9999)\napp.listen(port)"), None);
         assert_eq!(port("app.listen(99999)"), None, "not a port");
@@ -67,6 +87,13 @@ mod tests {
     #[test]
     fn the_env_fallback_beats_other_hints() {
         let src = "const x = { port: 1234 };\nconst port = process.env.PORT || 8080;";
-        assert_eq!(scan(src), Some(Found { port: 8080, line: 2, pattern: "the PORT fallback" }));
+        assert_eq!(
+            scan(src),
+            Some(Found {
+                port: 8080,
+                line: 2,
+                pattern: "the PORT fallback"
+            })
+        );
     }
 }

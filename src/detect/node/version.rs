@@ -16,7 +16,11 @@ pub struct VersionChoice {
 }
 
 /// Resolves the Node.js major from the project's files in precedence order.
-pub fn detect(project: &Project, manifest: &Value, rules: &NodeRules) -> Result<VersionChoice, Error> {
+pub fn detect(
+    project: &Project,
+    manifest: &Value,
+    rules: &NodeRules,
+) -> Result<VersionChoice, Error> {
     for file in [".nvmrc", ".node-version"] {
         if let Some(text) = project.read(file)? {
             let spec = first_meaningful_line(&text);
@@ -40,23 +44,41 @@ pub fn detect(project: &Project, manifest: &Value, rules: &NodeRules) -> Result<
         return Ok(from_range(range, rules));
     }
     if let Some(version) = manifest.pointer("/volta/node").and_then(Value::as_str) {
-        return Ok(from_spec(version, "package.json", Some("volta.node"), rules));
+        return Ok(from_spec(
+            version,
+            "package.json",
+            Some("volta.node"),
+            rules,
+        ));
     }
     Ok(VersionChoice {
         major: rules.versions.default,
-        evidence: Evidence::default("no .nvmrc, .node-version, .tool-versions, engines.node or volta.node; current LTS"),
+        evidence: Evidence::default(
+            "no .nvmrc, .node-version, .tool-versions, engines.node or volta.node; current LTS",
+        ),
         warning: None,
     })
 }
 
 /// `--runtime-version`: a major dockgen has images for, or an error naming the choices.
 pub fn from_flag(flag: &str, rules: &NodeRules) -> Result<VersionChoice, Error> {
-    let major = flag.trim_start_matches('v').split('.').next().and_then(|m| m.parse::<u32>().ok());
+    let major = flag
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u32>().ok());
     match major.filter(|m| rules.major(*m).is_some()) {
-        Some(major) => Ok(VersionChoice { major, evidence: Evidence::flag("--runtime-version"), warning: None }),
+        Some(major) => Ok(VersionChoice {
+            major,
+            evidence: Evidence::flag("--runtime-version"),
+            warning: None,
+        }),
         None => Err(Error::InvalidFlag {
             flag: "--runtime-version".into(),
-            reason: format!("`{flag}` is not one of the supported Node.js majors ({})", supported_list(rules)),
+            reason: format!(
+                "`{flag}` is not one of the supported Node.js majors ({})",
+                supported_list(rules)
+            ),
         }),
     }
 }
@@ -75,7 +97,10 @@ fn from_spec(spec: &str, file: &str, key: Option<&str>, rules: &NodeRules) -> Ve
     let (major, note) = if let Some(line) = lower.strip_prefix("lts/") {
         match rules.versions.lts_codenames.get(line) {
             Some(&major) => (Some(major), format!("`{spec}` is Node {major}")),
-            None => (Some(rules.versions.default), format!("`{spec}` means the current LTS")),
+            None => (
+                Some(rules.versions.default),
+                format!("`{spec}` means the current LTS"),
+            ),
         }
     } else if matches!(lower.as_str(), "node" | "latest" | "current" | "stable") {
         (Some(newest), format!("`{spec}` means the newest release"))
@@ -88,8 +113,15 @@ fn from_spec(spec: &str, file: &str, key: Option<&str>, rules: &NodeRules) -> Ve
         Some(major) => supported_or_nearest(major, file, key, note, rules),
         None => VersionChoice {
             major: rules.versions.default,
-            evidence: Evidence::file(file, key, format!("`{spec}` is not a version; used the current LTS")),
-            warning: Some(format!("`{file}` holds `{spec}`, which is not a Node.js version; using Node {}", rules.versions.default)),
+            evidence: Evidence::file(
+                file,
+                key,
+                format!("`{spec}` is not a version; used the current LTS"),
+            ),
+            warning: Some(format!(
+                "`{file}` holds `{spec}`, which is not a Node.js version; using Node {}",
+                rules.versions.default
+            )),
         },
     }
 }
@@ -100,25 +132,41 @@ fn from_range(range: &str, rules: &NodeRules) -> VersionChoice {
     let Ok(parsed) = Range::parse(range) else {
         return VersionChoice {
             major: rules.versions.default,
-            evidence: Evidence::file("package.json", key, format!("`{range}` is not a valid range; used the current LTS")),
-            warning: Some(format!("package.json `engines.node` is `{range}`, not a valid semver range")),
+            evidence: Evidence::file(
+                "package.json",
+                key,
+                format!("`{range}` is not a valid range; used the current LTS"),
+            ),
+            warning: Some(format!(
+                "package.json `engines.node` is `{range}`, not a valid semver range"
+            )),
         };
     };
     let mut majors: Vec<u32> = rules.versions.major.iter().map(|m| m.major).collect();
     majors.sort_unstable_by(|a, b| b.cmp(a));
     for major in majors {
-        let Ok(line) = Range::parse(format!("{major}.x")) else { continue };
+        let Ok(line) = Range::parse(format!("{major}.x")) else {
+            continue;
+        };
         if parsed.allows_any(&line) {
             return VersionChoice {
                 major,
-                evidence: Evidence::file("package.json", key, format!("`{range}`: highest supported major it allows")),
+                evidence: Evidence::file(
+                    "package.json",
+                    key,
+                    format!("`{range}`: highest supported major it allows"),
+                ),
                 warning: None,
             };
         }
     }
     VersionChoice {
         major: rules.versions.default,
-        evidence: Evidence::file("package.json", key, format!("`{range}` allows no supported major; used the current LTS")),
+        evidence: Evidence::file(
+            "package.json",
+            key,
+            format!("`{range}` allows no supported major; used the current LTS"),
+        ),
         warning: Some(format!(
             "package.json `engines.node` is `{range}`, which allows none of Node {}; using Node {}",
             supported_list(rules),
@@ -128,13 +176,27 @@ fn from_range(range: &str, rules: &NodeRules) -> VersionChoice {
 }
 
 /// An exact major that dockgen has no images for moves to the next supported one, loudly.
-fn supported_or_nearest(major: u32, file: &str, key: Option<&str>, note: String, rules: &NodeRules) -> VersionChoice {
+fn supported_or_nearest(
+    major: u32,
+    file: &str,
+    key: Option<&str>,
+    note: String,
+    rules: &NodeRules,
+) -> VersionChoice {
     if rules.major(major).is_some() {
-        return VersionChoice { major, evidence: Evidence::file(file, key, note), warning: None };
+        return VersionChoice {
+            major,
+            evidence: Evidence::file(file, key, note),
+            warning: None,
+        };
     }
     let mut majors: Vec<u32> = rules.versions.major.iter().map(|m| m.major).collect();
     majors.sort_unstable();
-    let chosen = majors.iter().copied().find(|&m| m > major).unwrap_or(newest_supported(rules));
+    let chosen = majors
+        .iter()
+        .copied()
+        .find(|&m| m > major)
+        .unwrap_or(newest_supported(rules));
     VersionChoice {
         major: chosen,
         evidence: Evidence::file(file, key, format!("{note}; Node {major} has no maintained image, used {chosen}")),
@@ -146,11 +208,22 @@ fn supported_or_nearest(major: u32, file: &str, key: Option<&str>, note: String,
 }
 
 fn newest_supported(rules: &NodeRules) -> u32 {
-    rules.versions.major.iter().map(|m| m.major).max().unwrap_or(rules.versions.default)
+    rules
+        .versions
+        .major
+        .iter()
+        .map(|m| m.major)
+        .max()
+        .unwrap_or(rules.versions.default)
 }
 
 fn supported_list(rules: &NodeRules) -> String {
-    let mut majors: Vec<String> = rules.versions.major.iter().map(|m| m.major.to_string()).collect();
+    let mut majors: Vec<String> = rules
+        .versions
+        .major
+        .iter()
+        .map(|m| m.major.to_string())
+        .collect();
     majors.reverse();
     majors.join(", ")
 }

@@ -1,0 +1,299 @@
+//! Framework families and what each means for the image: Next.js, static sites, servers.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::entry::{self, Resolver, TsConfig};
+use super::{port, Ctx, Shape};
+use crate::detect::safe::safe_path;
+use crate::error::Error;
+use crate::plan::{AppKind, Evidence, NodeOutput};
+use crate::rules::{FrameworkKind, FrameworkRule};
+
+/// Next and Nest first; a static-site tool only when nothing server-side runs in production.
+pub fn choose<'r>(ctx: &Ctx<'r>) -> Option<&'r FrameworkRule> {
+    let frameworks = &ctx.rules.frameworks;
+    let uses = |fw: &&FrameworkRule| fw.packages.iter().any(|p| ctx.all.contains(p));
+    let in_prod = |fw: &&FrameworkRule| fw.packages.iter().any(|p| ctx.deps.contains(p));
+    if let Some(fw) = frameworks
+        .iter()
+        .filter(|f| ["next", "nestjs"].contains(&f.name.as_str()))
+        .find(uses)
+    {
+        return Some(fw);
+    }
+    let servers = || {
+        frameworks
+            .iter()
+            .filter(|f| f.kind == FrameworkKind::Server)
+    };
+    let server = servers().find(in_prod);
+    let start_runs_node = ctx.script("start").is_some_and(|s| {
+        s.split_whitespace()
+            .any(|w| w == "node" || w.ends_with(".js"))
+    });
+    match frameworks
+        .iter()
+        .filter(|f| f.kind == FrameworkKind::Static)
+        .find(uses)
+    {
+        Some(site) if server.is_none() && !start_runs_node => Some(site),
+        _ => server.or_else(|| servers().find(uses)),
+    }
+}
+
+/// Decides kind, output, command and port for the chosen framework family.
+pub fn shape(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Error> {
+    if let Some(fw) = framework {
+        let pkg = fw
+            .packages
+            .iter()
+            .find(|p| ctx.all.contains(*p))
+            .map_or("", String::as_str);
+        let section = if ctx.deps.iter().any(|d| d == pkg) {
+            "dependencies"
+        } else {
+            "devDependencies"
+        };
+        ctx.note(
+            "framework",
+            Evidence::file(
+                "package.json",
+                Some(&format!("{section}.{pkg}")),
+                format!("lists `{pkg}`"),
+            ),
+        );
+    }
+    match framework {
+        Some(fw) if fw.name == "next" => next(ctx),
+        Some(fw) if fw.kind == FrameworkKind::Static => static_site(ctx, fw),
+        _ => server(ctx, framework),
+    }
+}
+
+fn next(ctx: &mut Ctx) -> Result<Shape, Error> {
+    static STANDALONE: OnceLock<Regex> = OnceLock::new();
+    let standalone_re = STANDALONE
+        .get_or_init(|| Regex::new(r#"output\s*:\s*["'`]standalone["'`]"#).expect("static regex"));
+    let public = ctx.project.is_dir("public");
+    let mut config = None;
+    let mut standalone = false;
+    for file in [
+        "next.config.js",
+        "next.config.mjs",
+        "next.config.ts",
+        "next.config.cjs",
+        "next.config.mts",
+    ] {
+        if let Some(text) = ctx.project.read(file)? {
+            standalone = standalone_re.is_match(&text);
+            config = Some(file.to_string());
+            break;
+        }
+    }
+    let flag_port = ctx
+        .script("start")
+        .and_then(|s| shell_words::split(s).ok())
+        .and_then(|w| {
+            w.windows(2)
+                .find(|p| p[0] == "-p" || p[0] == "--port")
+                .and_then(|p| p[1].parse::<u16>().ok())
+        });
+    match flag_port {
+        Some(_) => ctx.note(
+            "port",
+            Evidence::file("package.json", Some("scripts.start"), "`next start --port`"),
+        ),
+        None => ctx.note("port", Evidence::default("Next.js listens on 3000")),
+    }
+    let port = Some(flag_port.unwrap_or(3000));
+    let source = config.clone().unwrap_or_else(|| "package.json".into());
+    if standalone {
+        ctx.note(
+            "entrypoint",
+            Evidence::file(
+                &source,
+                Some("output"),
+                "`standalone` builds a self-contained server.js",
+            ),
+        );
+        let entrypoint = Some(vec!["node".to_string(), "server.js".into()]);
+        return Ok(Shape {
+            kind: AppKind::Server,
+            output: NodeOutput::NextStandalone { public },
+            entrypoint,
+            port,
+        });
+    }
+    ctx.warnings.push(format!(
+        "{} has no `output: 'standalone'`: the image carries all production node_modules. Add `output: 'standalone'` to the Next.js config for a much smaller image, then run dockgen again",
+        config.as_deref().map_or("the project".to_string(), |c| format!("`{c}`"))
+    ));
+    ctx.note(
+        "entrypoint",
+        Evidence::file(&source, None, "no standalone output: `next start`"),
+    );
+    let entrypoint = Some(
+        ["node", "node_modules/next/dist/bin/next", "start"]
+            .map(str::to_string)
+            .to_vec(),
+    );
+    Ok(Shape {
+        kind: AppKind::Server,
+        output: NodeOutput::NextServer { public, config },
+        entrypoint,
+        port,
+    })
+}
+
+fn static_site(ctx: &mut Ctx, fw: &FrameworkRule) -> Result<Shape, Error> {
+    let dir = static_output_dir(ctx, fw)?;
+    if !ctx.builds {
+        ctx.warnings.push(format!(
+            "{} needs a build script that writes `{dir}`; add `\"build\"` to package.json scripts",
+            fw.name
+        ));
+    }
+    ctx.note("port", Evidence::default("the static web server's port"));
+    ctx.note(
+        "entrypoint",
+        Evidence::default("the static web server image's own command"),
+    );
+    let entrypoint = Some(vec!["nginx".to_string(), "-g".into(), "daemon off;".into()]);
+    let root = ctx.rules.images.static_root.clone();
+    Ok(Shape {
+        kind: AppKind::Static,
+        output: NodeOutput::Static { dir, root },
+        entrypoint,
+        port: Some(ctx.rules.images.static_port),
+    })
+}
+
+fn static_output_dir(ctx: &Ctx, fw: &FrameworkRule) -> Result<String, Error> {
+    static OUT_DIR: OnceLock<Regex> = OnceLock::new();
+    let re = OUT_DIR
+        .get_or_init(|| Regex::new(r#"outDir\s*:\s*["'`]([^"'`]+)["'`]"#).expect("static regex"));
+    if fw.name == "vite" {
+        for file in [
+            "vite.config.ts",
+            "vite.config.js",
+            "vite.config.mjs",
+            "vite.config.mts",
+        ] {
+            if let Some(text) = ctx.project.read(file)? {
+                if let Some(c) = re.captures(&text) {
+                    return safe_path(file, "build.outDir", &c[1]);
+                }
+            }
+        }
+    }
+    Ok(fw.output.clone().unwrap_or_else(|| "dist".into()))
+}
+
+fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Error> {
+    let ts = entry::read_tsconfig(ctx.project)?;
+    let mut resolver = Resolver {
+        project: ctx.project,
+        manifest: ctx.manifest,
+        ts: &ts,
+        builds: ctx.builds,
+        framework_entry: framework.and_then(|f| f.entry.as_deref()),
+        conventional: &ctx.rules.entry.conventional,
+        warnings: Vec::new(),
+    };
+    let entry = resolver.resolve()?;
+    ctx.warnings.append(&mut resolver.warnings);
+    let mut port = entry.as_ref().and_then(|e| server_port(ctx, &ts, &e.args));
+    if port.is_none() {
+        if let Some(fw) = framework {
+            ctx.note(
+                "port",
+                Evidence::default(format!(
+                    "{}'s usual port; not found in the entry file",
+                    fw.name
+                )),
+            );
+            port = fw.port;
+        }
+    }
+    let output = entry.as_ref().map_or(NodeOutput::Source, |e| {
+        server_output(&e.args, &ts, ctx.builds)
+    });
+    let entrypoint = entry.map(|e| {
+        ctx.note("entrypoint", e.evidence);
+        std::iter::once("node".to_string()).chain(e.args).collect()
+    });
+    if entrypoint.is_none() {
+        ctx.warnings.push("no start script that runs node, no `main` and no server.js/index.js: pass `--entrypoint`".into());
+    }
+    Ok(Shape {
+        kind: AppKind::Server,
+        output,
+        entrypoint,
+        port,
+    })
+}
+
+/// Port from the entry's source: the compiled file's TypeScript original when there is one.
+fn server_port(ctx: &mut Ctx, ts: &TsConfig, args: &[String]) -> Option<u16> {
+    let file = args.iter().find(|a| !a.starts_with('-'))?;
+    let mut candidates = vec![file.clone()];
+    if let Some(rel) = ts
+        .out_dir
+        .as_ref()
+        .and_then(|out| file.strip_prefix(&format!("{out}/")))
+    {
+        let root = ts.root_dir.as_deref().unwrap_or("src");
+        let stem = rel
+            .trim_end_matches(".js")
+            .trim_end_matches(".mjs")
+            .trim_end_matches(".cjs");
+        let prefix = if root.is_empty() {
+            String::new()
+        } else {
+            format!("{root}/")
+        };
+        candidates.extend(
+            ["ts", "mts", "cts"]
+                .iter()
+                .map(|ext| format!("{prefix}{stem}.{ext}")),
+        );
+    }
+    for candidate in candidates {
+        let Ok(Some(text)) = ctx.project.read(&candidate) else {
+            continue;
+        };
+        if let Some(found) = port::scan(&text) {
+            ctx.note(
+                "port",
+                Evidence::file(
+                    &candidate,
+                    Some(&format!("line {}", found.line)),
+                    found.pattern,
+                ),
+            );
+            return Some(found.port);
+        }
+    }
+    None
+}
+
+fn server_output(args: &[String], ts: &TsConfig, builds: bool) -> NodeOutput {
+    let Some(file) = args.iter().find(|a| !a.starts_with('-')) else {
+        return NodeOutput::Source;
+    };
+    let Some((top, _)) = file.split_once('/') else {
+        return NodeOutput::Source;
+    };
+    let in_out_dir = ts
+        .out_dir
+        .as_deref()
+        .filter(|out| file.starts_with(&format!("{out}/")));
+    if !builds || (in_out_dir.is_none() && !["dist", "build", "out"].contains(&top)) {
+        return NodeOutput::Source;
+    }
+    NodeOutput::Build {
+        dir: in_out_dir.unwrap_or(top).to_string(),
+    }
+}
