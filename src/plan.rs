@@ -108,6 +108,8 @@ pub struct NodePlan {
     pub env: BTreeMap<String, String>,
     /// Commands that prepare the package manager in the builder (`corepack enable`).
     pub setup: Vec<String>,
+    /// Environment the framework needs at run time (`HOST=0.0.0.0`).
+    pub runtime_env: BTreeMap<String, String>,
     pub output: NodeOutput,
     /// Extra project folders copied next to the build output (`public`, `views`).
     pub runtime_dirs: Vec<String>,
@@ -123,6 +125,8 @@ pub enum NodeOutput {
     Source,
     /// A compiled folder (`dist`) plus production dependencies.
     Build { dir: String },
+    /// A folder that bundles its own dependencies (Nuxt's `.output`): nothing else ships.
+    Bundle { dir: String },
     /// Next.js `output: 'standalone'`: the traced server, static assets and `public/`.
     NextStandalone { public: bool },
     /// Next.js without standalone: `.next`, production dependencies and `next start`.

@@ -74,7 +74,9 @@ fn node_context(plan: &Plan, context: &mut Context) -> Result<(), Error> {
     );
     let standalone_or_static = matches!(
         node.output,
-        crate::plan::NodeOutput::NextStandalone { .. } | crate::plan::NodeOutput::Static { .. }
+        crate::plan::NodeOutput::NextStandalone { .. }
+            | crate::plan::NodeOutput::Bundle { .. }
+            | crate::plan::NodeOutput::Static { .. }
     );
     context.insert("prod_deps", &!standalone_or_static);
     context.insert("uid", plan.images.user.split(':').next().unwrap_or(""));

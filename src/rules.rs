@@ -96,6 +96,14 @@ pub struct FrameworkRule {
     pub output: Option<String>,
     #[serde(default)]
     pub entry: Option<String>,
+    #[serde(default)]
+    pub weak: bool,
+    #[serde(default)]
+    pub self_contained: bool,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,6 +133,7 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct EntryRules {
     pub conventional: Vec<String>,
+    pub dev_tools: Vec<String>,
     pub runtime_dirs: Vec<String>,
 }
 
@@ -224,11 +233,20 @@ mod tests {
                 module.package
             );
         }
-        let mut frameworks = std::collections::BTreeSet::new();
+        let mut packages = std::collections::BTreeSet::new();
         for fw in &node.frameworks {
+            for package in &fw.packages {
+                assert!(packages.insert(package), "{package} selects two frameworks");
+            }
+            let server = fw.kind == FrameworkKind::Server;
             assert!(
-                frameworks.insert(&fw.name),
-                "framework {} listed twice",
+                fw.entry.is_none() || server,
+                "{}: entry on a static site",
+                fw.name
+            );
+            assert!(
+                !fw.self_contained || fw.output.is_some(),
+                "{}: self_contained needs output",
                 fw.name
             );
             match fw.kind {

@@ -3,6 +3,8 @@
 //! Distroless has no shell and no npm, so `npm start` can never be the command; this module
 //! reads what the script would run and maps TypeScript sources to their compiled files.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::detect::safe::{safe_arg, safe_path};
@@ -70,6 +72,8 @@ enum Command {
     Nest,
     /// `npm run other` and friends.
     Script(String),
+    /// A program from a dependency's `bin` (`fastify start app.js`), with its arguments.
+    Bin(String, Vec<String>),
     Unknown,
 }
 
@@ -102,13 +106,85 @@ pub struct Resolver<'a> {
     pub builds: bool,
     /// A framework's conventional entry (`dist/main.js` for `NestJS`).
     pub framework_entry: Option<&'a str>,
+    /// The framework's build writes its own server (Nuxt, `SvelteKit`): its entry beats scripts.
+    pub framework_builds: bool,
     pub conventional: &'a [String],
+    /// Programs that only develop or build (`vite`, `astro`), never the production command.
+    pub dev_tools: &'a [String],
+    /// Dependency programs from package-lock.json, by name.
+    pub bins: BTreeMap<String, Bin>,
+    /// `node_modules/.bin/<name>` is a link node can run (npm, Yarn, Bun; pnpm writes shell shims).
+    pub bin_links: bool,
     pub warnings: Vec<String>,
+}
+
+/// A program a dependency declares in its package.json `bin`.
+#[derive(Debug, Clone)]
+pub struct Bin {
+    pub package: String,
+    /// Project-relative file (`node_modules/fastify-cli/cli.js`).
+    pub path: String,
+    /// Only a devDependency needs it.
+    pub dev: bool,
+}
+
+/// Programs of top-level packages, read from package-lock.json's `packages` map.
+pub fn lock_bins(project: &Project) -> Result<BTreeMap<String, Bin>, Error> {
+    let mut bins = BTreeMap::new();
+    let Some(lock) = project.read_json("package-lock.json")? else {
+        return Ok(bins);
+    };
+    for (path, info) in lock
+        .get("packages")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Some(package) = path
+            .strip_prefix("node_modules/")
+            .filter(|p| !p.contains("/node_modules/"))
+        else {
+            continue;
+        };
+        let dev = info.get("dev").and_then(Value::as_bool).unwrap_or(false);
+        let entries: Vec<(String, &str)> = match info.get("bin") {
+            Some(Value::String(file)) => vec![(
+                package.rsplit('/').next().unwrap_or(package).to_string(),
+                file.as_str(),
+            )],
+            Some(Value::Object(map)) => map
+                .iter()
+                .filter_map(|(name, file)| Some((name.clone(), file.as_str()?)))
+                .collect(),
+            _ => continue,
+        };
+        for (name, file) in entries {
+            let Ok(file) = safe_path("package-lock.json", "bin", file) else {
+                continue;
+            };
+            bins.insert(
+                name,
+                Bin {
+                    package: package.to_string(),
+                    path: format!("{path}/{file}"),
+                    dev,
+                },
+            );
+        }
+    }
+    Ok(bins)
 }
 
 impl Resolver<'_> {
     /// Start script, `start:prod`, the framework's entry, `main`, then conventional files.
     pub fn resolve(&mut self) -> Result<Option<Entry>, Error> {
+        if let (Some(entry), true) = (self.framework_entry, self.framework_builds) {
+            let evidence = Evidence::default("the server the framework's build writes");
+            return Ok(Some(Entry {
+                args: vec![entry.to_string()],
+                evidence,
+            }));
+        }
         for script in ["start", "start:prod"] {
             if let Some(entry) = self.script_entry(script, 0)? {
                 return Ok(Some(entry));
@@ -206,6 +282,7 @@ impl Resolver<'_> {
             Command::Script(other) if depth < 3 && other != name => {
                 self.script_entry(&other, depth + 1)
             }
+            Command::Bin(program, args) => self.bin_entry(&program, args, &key, note),
             Command::Script(_) | Command::Unknown => Ok(None),
         }
     }
@@ -250,6 +327,49 @@ impl Resolver<'_> {
         Ok(file.map(|()| out))
     }
 
+    /// A dependency's program, run by node from the file its package declares. Dev servers
+    /// and build tools are never what production runs.
+    fn bin_entry(
+        &mut self,
+        program: &str,
+        args: Vec<String>,
+        key: &str,
+        note: String,
+    ) -> Result<Option<Entry>, Error> {
+        if self.dev_tools.iter().any(|t| t == program) {
+            return Ok(None);
+        }
+        let program = safe_path("package.json", key, program)?;
+        let file = match self.bins.get(&program) {
+            Some(bin) => {
+                if bin.dev {
+                    self.warnings.push(format!(
+                        "`{key}` runs `{program}` from `{}`, a devDependency: the image installs production dependencies only, so move it to `dependencies`",
+                        bin.package
+                    ));
+                }
+                bin.path.clone()
+            }
+            None if self.bin_links => format!("node_modules/.bin/{program}"),
+            None => {
+                self.warnings.push(format!("`{key}` runs `{program}`, whose file dockgen cannot find without a package-lock.json; pass `--entrypoint`"));
+                return Ok(None);
+            }
+        };
+        let mut argv = vec![file];
+        for arg in args {
+            argv.push(safe_arg("package.json", key, &arg)?);
+        }
+        Ok(Some(Entry {
+            args: argv,
+            evidence: Evidence::file(
+                "package.json",
+                Some(key),
+                format!("{note}: the `{program}` program of a dependency"),
+            ),
+        }))
+    }
+
     fn main_or_index(&self) -> String {
         self.manifest
             .get("main")
@@ -265,6 +385,9 @@ impl Resolver<'_> {
             .trim_start_matches("./")
             .trim_end_matches('/')
             .to_string();
+        if file.starts_with("node_modules/") {
+            return Some(file);
+        }
         if is_typescript(&file) {
             return self.builds.then(|| self.compiled(&file));
         }
@@ -357,14 +480,21 @@ fn last_command(script: &str) -> Command {
     let Ok(words) = shell_words::split(script) else {
         return Command::Unknown;
     };
+    // A dependency's program is the weakest reading: `node server.js | pino-pretty` runs node.
     let mut best = Command::Unknown;
+    let mut bin = None;
     for segment in words.split(|w| matches!(w.as_str(), "&&" | "||" | ";" | "&" | "|")) {
-        let command = classify(segment);
-        if command != Command::Unknown {
-            best = command;
+        match classify(segment) {
+            Command::Unknown => {}
+            Command::Bin(..) if bin.is_some() => {}
+            command @ Command::Bin(..) => bin = Some(command),
+            command => best = command,
         }
     }
-    best
+    match (best, bin) {
+        (Command::Unknown, Some(bin)) => bin,
+        (best, _) => best,
+    }
 }
 
 fn classify(segment: &[String]) -> Command {
@@ -421,7 +551,11 @@ fn classify(segment: &[String]) -> Command {
                 None => Command::Unknown,
             }
         }
-        _ => Command::Unknown,
+        "npx" | "exec" => classify(&segment[1..]),
+        program => Command::Bin(
+            program.to_string(),
+            rest.iter().map(|w| (*w).to_string()).collect(),
+        ),
     }
 }
 
@@ -466,7 +600,28 @@ mod tests {
             Command::Script("serve".into())
         );
         assert_eq!(last_command("yarn serve"), Command::Script("serve".into()));
-        assert_eq!(last_command("next start"), Command::Unknown);
+        assert_eq!(
+            last_command("next start"),
+            Command::Bin("next".into(), vec!["start".into()])
+        );
+        assert_eq!(
+            last_command("fastify start -l info app.js"),
+            Command::Bin(
+                "fastify".into(),
+                ["start", "-l", "info", "app.js"].map(String::from).to_vec()
+            )
+        );
+        assert_eq!(
+            last_command("node server.js | pino-pretty"),
+            node(&["server.js"])
+        );
+        assert_eq!(
+            last_command("npx react-router-serve ./build/server/index.js"),
+            Command::Bin(
+                "react-router-serve".into(),
+                vec!["./build/server/index.js".into()]
+            )
+        );
         assert_eq!(last_command("node"), Command::Unknown);
         assert_eq!(last_command("node \"unbalanced"), Command::Unknown);
     }

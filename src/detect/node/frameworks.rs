@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
+use serde_json::Value;
 
 use super::entry::{self, Resolver, TsConfig};
 use super::{port, Ctx, Shape};
@@ -11,36 +12,22 @@ use crate::error::Error;
 use crate::plan::{AppKind, Evidence, NodeOutput};
 use crate::rules::{FrameworkKind, FrameworkRule};
 
-/// Next and Nest first; a static-site tool only when nothing server-side runs in production.
+/// The first framework in data order the project uses. A `weak` one (a bundler) yields when a
+/// server library is a production dependency or the start script runs node itself.
 pub fn choose<'r>(ctx: &Ctx<'r>) -> Option<&'r FrameworkRule> {
     let frameworks = &ctx.rules.frameworks;
-    let uses = |fw: &&FrameworkRule| fw.packages.iter().any(|p| ctx.all.contains(p));
-    let in_prod = |fw: &&FrameworkRule| fw.packages.iter().any(|p| ctx.deps.contains(p));
-    if let Some(fw) = frameworks
+    let server_in_prod = frameworks
         .iter()
-        .filter(|f| ["next", "nestjs"].contains(&f.name.as_str()))
-        .find(uses)
-    {
-        return Some(fw);
-    }
-    let servers = || {
-        frameworks
-            .iter()
-            .filter(|f| f.kind == FrameworkKind::Server)
-    };
-    let server = servers().find(in_prod);
+        .filter(|f| f.kind == FrameworkKind::Server)
+        .any(|f| f.packages.iter().any(|p| ctx.deps.contains(p)));
     let start_runs_node = ctx.script("start").is_some_and(|s| {
         s.split_whitespace()
             .any(|w| w == "node" || w.ends_with(".js"))
     });
-    match frameworks
+    frameworks
         .iter()
-        .filter(|f| f.kind == FrameworkKind::Static)
-        .find(uses)
-    {
-        Some(site) if server.is_none() && !start_runs_node => Some(site),
-        _ => server.or_else(|| servers().find(uses)),
-    }
+        .filter(|f| f.packages.iter().any(|p| ctx.all.contains(p)))
+        .find(|f| !(f.weak && (server_in_prod || start_runs_node)))
 }
 
 /// Decides kind, output, command and port for the chosen framework family.
@@ -64,6 +51,9 @@ pub fn shape(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, 
                 format!("lists `{pkg}`"),
             ),
         );
+    }
+    if let Some(note) = framework.and_then(|f| f.note.as_ref()) {
+        ctx.warnings.push(note.clone());
     }
     match framework {
         Some(fw) if fw.name == "next" => next(ctx),
@@ -188,7 +178,61 @@ fn static_output_dir(ctx: &Ctx, fw: &FrameworkRule) -> Result<String, Error> {
             }
         }
     }
+    if fw.name == "angular" {
+        if let Some(dir) = angular_output(ctx)? {
+            return Ok(dir);
+        }
+    }
     Ok(fw.output.clone().unwrap_or_else(|| "dist".into()))
+}
+
+/// angular.json's `outputPath` for the default project; the application builder (Angular 17+)
+/// writes the browser files to its `browser` folder.
+fn angular_output(ctx: &Ctx) -> Result<Option<String>, Error> {
+    let Some(config) = ctx.project.read_json("angular.json")? else {
+        return Ok(None);
+    };
+    let projects = config.get("projects").and_then(Value::as_object);
+    let name = config
+        .get("defaultProject")
+        .and_then(Value::as_str)
+        .or_else(|| projects?.keys().next().map(String::as_str));
+    let Some(build) = name
+        .and_then(|n| projects?.get(n))
+        .and_then(|p| p.pointer("/architect/build"))
+    else {
+        return Ok(None);
+    };
+    let builder = build.get("builder").and_then(Value::as_str).unwrap_or("");
+    let application = builder.ends_with(":application");
+    let (path, browser) = match build.pointer("/options/outputPath") {
+        Some(Value::String(path)) => (path.clone(), application.then(|| "browser".to_string())),
+        Some(Value::Object(o)) => (
+            o.get("base")
+                .and_then(Value::as_str)
+                .unwrap_or("dist")
+                .to_string(),
+            Some(
+                o.get("browser")
+                    .and_then(Value::as_str)
+                    .unwrap_or("browser")
+                    .to_string(),
+            )
+            .filter(|b| !b.is_empty()),
+        ),
+        _ => match name {
+            Some(n) => (
+                format!("dist/{n}"),
+                application.then(|| "browser".to_string()),
+            ),
+            None => return Ok(None),
+        },
+    };
+    let full = match browser {
+        Some(b) => format!("{}/{b}", path.trim_end_matches('/')),
+        None => path,
+    };
+    safe_path("angular.json", "outputPath", &full).map(Some)
 }
 
 fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Error> {
@@ -199,7 +243,11 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
         ts: &ts,
         builds: ctx.builds,
         framework_entry: framework.and_then(|f| f.entry.as_deref()),
+        framework_builds: framework.is_some_and(|f| f.output.is_some()),
         conventional: &ctx.rules.entry.conventional,
+        dev_tools: &ctx.rules.entry.dev_tools,
+        bins: entry::lock_bins(ctx.project)?,
+        bin_links: ctx.bin_links,
         warnings: Vec::new(),
     };
     let entry = resolver.resolve()?;
@@ -207,19 +255,31 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
     let mut port = entry.as_ref().and_then(|e| server_port(ctx, &ts, &e.args));
     if port.is_none() {
         if let Some(fw) = framework {
-            ctx.note(
-                "port",
-                Evidence::default(format!(
-                    "{}'s usual port; not found in the entry file",
-                    fw.name
-                )),
-            );
+            let note = if fw.output.is_some() {
+                format!(
+                    "{} listens on {} unless PORT says otherwise",
+                    fw.name,
+                    fw.port.unwrap_or_default()
+                )
+            } else {
+                format!("{}'s usual port; not found in the entry file", fw.name)
+            };
+            ctx.note("port", Evidence::default(note));
             port = fw.port;
         }
     }
-    let output = entry.as_ref().map_or(NodeOutput::Source, |e| {
-        server_output(&e.args, &ts, ctx.builds)
-    });
+    let output = match (framework, &entry) {
+        (Some(fw), Some(_)) if fw.output.is_some() && fw.entry.is_some() => {
+            let dir = fw.output.clone().unwrap_or_default();
+            if fw.self_contained {
+                NodeOutput::Bundle { dir }
+            } else {
+                NodeOutput::Build { dir }
+            }
+        }
+        (_, Some(e)) => server_output(&e.args, &ts, ctx.builds),
+        (_, None) => NodeOutput::Source,
+    };
     let entrypoint = entry.map(|e| {
         ctx.note("entrypoint", e.evidence);
         std::iter::once("node".to_string()).chain(e.args).collect()

@@ -28,6 +28,8 @@ pub struct Ctx<'a> {
     pub all: BTreeSet<String>,
     /// The project has a `build` script.
     pub builds: bool,
+    /// `node_modules/.bin/<name>` links can be run by node (not pnpm's shell shims).
+    pub bin_links: bool,
     pub evidence: BTreeMap<String, Evidence>,
     pub warnings: Vec<String>,
 }
@@ -85,6 +87,7 @@ pub fn detect(
         deps,
         all,
         builds,
+        bin_links: true,
         evidence: BTreeMap::new(),
         warnings: Vec::new(),
     };
@@ -99,6 +102,7 @@ pub fn detect(
     let pm = package_manager::detect(project, &manifest, rules)?;
     ctx.note("package_manager", pm.evidence.clone());
     ctx.warnings.extend(pm.warnings.iter().cloned());
+    ctx.bin_links = pm.rule.name != "pnpm";
 
     let version = match &overrides.version {
         Some(flag) => version::from_flag(flag, rules)?,
@@ -133,6 +137,7 @@ pub fn detect(
     }
 
     let node = NodePlan {
+        runtime_env: framework.map(|f| f.env.clone()).unwrap_or_default(),
         runtime_dirs: runtime_dirs(project, &shape.output, rules),
         build_outputs: build_outputs(&shape.output),
         output: shape.output,
@@ -286,6 +291,7 @@ fn node_plan(
         cache: rule.cache.clone(),
         env: rule.env.clone(),
         setup,
+        runtime_env: BTreeMap::new(),
         output: NodeOutput::Source,
         runtime_dirs: Vec::new(),
         build_outputs: Vec::new(),
@@ -307,7 +313,9 @@ fn runtime_dirs(project: &Project, output: &NodeOutput, rules: &NodeRules) -> Ve
 
 fn build_outputs(output: &NodeOutput) -> Vec<String> {
     match output {
-        NodeOutput::Build { dir } | NodeOutput::Static { dir, .. } => vec![dir.clone()],
+        NodeOutput::Build { dir } | NodeOutput::Bundle { dir } | NodeOutput::Static { dir, .. } => {
+            vec![dir.clone()]
+        }
         NodeOutput::NextStandalone { .. } | NodeOutput::NextServer { .. } => {
             vec![".next".into(), "out".into()]
         }
