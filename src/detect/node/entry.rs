@@ -282,7 +282,7 @@ impl Resolver<'_> {
             Command::Script(other) if depth < 3 && other != name => {
                 self.script_entry(&other, depth + 1)
             }
-            Command::Bin(program, args) => self.bin_entry(&program, args, &key, note),
+            Command::Bin(program, args) => self.bin_entry(&program, args, &key, &note),
             Command::Script(_) | Command::Unknown => Ok(None),
         }
     }
@@ -334,7 +334,7 @@ impl Resolver<'_> {
         program: &str,
         args: Vec<String>,
         key: &str,
-        note: String,
+        note: &str,
     ) -> Result<Option<Entry>, Error> {
         if self.dev_tools.iter().any(|t| t == program) {
             return Ok(None);
@@ -356,12 +356,12 @@ impl Resolver<'_> {
                 return Ok(None);
             }
         };
-        let mut argv = vec![file];
-        for arg in args {
-            argv.push(safe_arg("package.json", key, &arg)?);
+        let mut command = vec![file];
+        for word in args {
+            command.push(safe_arg("package.json", key, &word)?);
         }
         Ok(Some(Entry {
-            args: argv,
+            args: command,
             evidence: Evidence::file(
                 "package.json",
                 Some(key),
