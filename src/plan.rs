@@ -135,5 +135,9 @@ pub enum NodeOutput {
         config: Option<String>,
     },
     /// Built static files served by the static image.
-    Static { dir: String, root: String },
+    Static {
+        dir: String,
+        root: String,
+        spa: bool,
+    },
 }

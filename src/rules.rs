@@ -104,6 +104,9 @@ pub struct FrameworkRule {
     pub env: BTreeMap<String, String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// A single-page app: unknown paths get index.html (client-side routes). Static kind only.
+    #[serde(default = "yes")]
+    pub spa: bool,
 }
 
 #[derive(Debug, Deserialize)]

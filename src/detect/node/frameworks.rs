@@ -154,7 +154,11 @@ fn static_site(ctx: &mut Ctx, fw: &FrameworkRule) -> Result<Shape, Error> {
     let root = ctx.rules.images.static_root.clone();
     Ok(Shape {
         kind: AppKind::Static,
-        output: NodeOutput::Static { dir, root },
+        output: NodeOutput::Static {
+            dir,
+            root,
+            spa: fw.spa,
+        },
         entrypoint,
         port: Some(ctx.rules.images.static_port),
     })
@@ -188,6 +192,34 @@ fn static_output_dir(ctx: &Ctx, fw: &FrameworkRule) -> Result<String, Error> {
 
 /// angular.json's `outputPath` for the default project; the application builder (Angular 17+)
 /// writes the browser files to its `browser` folder.
+/// Fills `{project}` (angular.json's default project) into a path from the data.
+fn expand(ctx: &Ctx, template: &str) -> Result<String, Error> {
+    if !template.contains("{project}") {
+        return Ok(template.to_string());
+    }
+    let config = ctx.project.read_json("angular.json")?.unwrap_or_default();
+    let Some(project) = angular_project(&config) else {
+        return Err(Error::MissingAnswer {
+            question: "the Angular project to build".into(),
+            flag: "--entrypoint".into(),
+            detail: "angular.json names no project".into(),
+        });
+    };
+    safe_path(
+        "angular.json",
+        "projects",
+        &template.replace("{project}", project),
+    )
+}
+
+fn angular_project(config: &Value) -> Option<&str> {
+    let projects = config.get("projects").and_then(Value::as_object)?;
+    config
+        .get("defaultProject")
+        .and_then(Value::as_str)
+        .or_else(|| projects.keys().next().map(String::as_str))
+}
+
 fn angular_output(ctx: &Ctx) -> Result<Option<String>, Error> {
     let Some(config) = ctx.project.read_json("angular.json")? else {
         return Ok(None);
@@ -237,13 +269,21 @@ fn angular_output(ctx: &Ctx) -> Result<Option<String>, Error> {
 
 fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Error> {
     let ts = entry::read_tsconfig(ctx.project)?;
+    let fw_entry = framework
+        .and_then(|f| f.entry.as_deref())
+        .map(|e| expand(ctx, e))
+        .transpose()?;
+    let fw_output = framework
+        .and_then(|f| f.output.as_deref())
+        .map(|o| expand(ctx, o))
+        .transpose()?;
     let mut resolver = Resolver {
         project: ctx.project,
         manifest: ctx.manifest,
         ts: &ts,
         builds: ctx.builds,
-        framework_entry: framework.and_then(|f| f.entry.as_deref()),
-        framework_builds: framework.is_some_and(|f| f.output.is_some()),
+        framework_entry: fw_entry.as_deref(),
+        framework_builds: fw_output.is_some(),
         conventional: &ctx.rules.entry.conventional,
         dev_tools: &ctx.rules.entry.dev_tools,
         bins: entry::lock_bins(ctx.project)?,
@@ -269,8 +309,8 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
         }
     }
     let output = match (framework, &entry) {
-        (Some(fw), Some(_)) if fw.output.is_some() && fw.entry.is_some() => {
-            let dir = fw.output.clone().unwrap_or_default();
+        (Some(fw), Some(_)) if fw_output.is_some() && fw_entry.is_some() => {
+            let dir = fw_output.clone().unwrap_or_default();
             if fw.self_contained {
                 NodeOutput::Bundle { dir }
             } else {

@@ -19,7 +19,7 @@ fn patterns() -> &'static [(Regex, &'static str)] {
     PATTERNS.get_or_init(|| {
         [
             (
-                r#"(?-u)process\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})"#,
+                r#"(?-u)process\.env(?:\.PORT|\[['"]PORT['"]\])\)?\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})"#,
                 "the PORT fallback",
             ),
             (r"(?-u)\.listen\(\s*(\d{2,5})\b", "a literal listen()"),
@@ -66,6 +66,10 @@ mod tests {
     #[test]
     fn finds_the_usual_spellings() {
         assert_eq!(port("const port = process.env.PORT || 8080;"), Some(8080));
+        assert_eq!(
+            port("const port = process.env['PORT'] || 4000;"),
+            Some(4000)
+        );
         assert_eq!(
             port("await app.listen(process.env.PORT ?? 3000);"),
             Some(3000)
