@@ -79,6 +79,11 @@ impl Project {
             });
         }
         let bytes = std::fs::read(&path).map_err(|source| Error::Read { path, source })?;
+        // Editors on Windows often save a byte-order mark; npm and tsc ignore it, so do we.
+        let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => rest.to_vec(),
+            None => bytes,
+        };
         String::from_utf8(bytes).map(Some).map_err(|e| {
             let (line, column) = line_col(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
             Error::Parse {
@@ -170,6 +175,18 @@ mod tests {
         let value = Project::open(&dir)
             .unwrap()
             .read_jsonc("tsconfig.json")
+            .unwrap()
+            .unwrap();
+        assert_eq!(value["a"], 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let dir = tempdir();
+        std::fs::write(dir.join("package.json"), b"\xEF\xBB\xBF{\"a\": 1}").unwrap();
+        let value = Project::open(&dir)
+            .unwrap()
+            .read_json("package.json")
             .unwrap()
             .unwrap();
         assert_eq!(value["a"], 1);

@@ -323,3 +323,44 @@ fn help_lists_the_commands() {
     let out = dockgen().args(["init", "--help"]).output().unwrap();
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
+
+#[test]
+fn odd_manifests_never_panic() {
+    let cases = [
+        "[]",
+        "null",
+        "{\"scripts\": \"node x.js\"}",
+        "{\"scripts\": {\"start\": 5}, \"main\": 7, \"dependencies\": []}",
+        "{\"engines\": {\"node\": 22}, \"packageManager\": 5}",
+        "{\"dependencies\": {\"express\": \"*\"}, \"engines\": {\"node\": \">=99\"}}",
+        "{\"dependencies\": {\"express\": \"*\"}, \"packageManager\": \"pnpm@../../etc\"}",
+        "{\"dependencies\": {\"express\": \"*\"}, \"scripts\": {\"start\": \"node \\\"unterminated\"}}",
+        "{\"dependencies\": {\"express\": \"*\"}, \"scripts\": {\"start\": \"npm run start\"}}",
+        "{\"dependencies\": {\"express\": \"*\"}, \"scripts\": {\"start\": \"node .\"}, \"main\": \"../../x.js\"}",
+        "{\"dependencies\": {\"next\": \"*\"}, \"scripts\": {\"start\": \"next start -p notaport\"}}",
+        "\u{feff}{\"dependencies\": {\"express\": \"*\"}}",
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        let dir = assert_fs::TempDir::new().unwrap();
+        dir.child("package.json").write_str(text).unwrap();
+        for args in [
+            &["detect", "--format", "json"][..],
+            &["init", "--stdout"][..],
+        ] {
+            let out = dockgen().args(args).arg(dir.path()).output().unwrap();
+            let code = out.status.code();
+            assert!(
+                matches!(code, Some(0 | 1)),
+                "case {i} {text:?} {args:?}: exit {code:?}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            if code == Some(1) {
+                assert!(
+                    String::from_utf8_lossy(&out.stderr).starts_with("error: "),
+                    "case {i}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+}
