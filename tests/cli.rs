@@ -3,7 +3,7 @@
 use assert_fs::prelude::*;
 use predicates::prelude::*;
 
-use crate::support::{dockgen, fixture_copy, transcript};
+use crate::support::{dockgen, fixture_copy, run, transcript};
 
 #[test]
 fn cli_definition_is_valid() {
@@ -14,11 +14,7 @@ fn cli_definition_is_valid() {
 #[test]
 fn init_writes_both_files() {
     let dir = fixture_copy("node-npm-express");
-    let out = dockgen()
-        .args(["init", "--yes"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = run(&["init", "--yes"], dir.path());
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 0
     --- stdout
@@ -37,11 +33,7 @@ fn init_refuses_to_overwrite_and_leaves_the_file_untouched() {
     let dir = fixture_copy("node-npm-express");
     let mine = "FROM scratch\n# my own Dockerfile, byte for byte\r\n";
     dir.child("Dockerfile").write_str(mine).unwrap();
-    let out = dockgen()
-        .args(["init", "--yes"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = run(&["init", "--yes"], dir.path());
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 1
     --- stdout
@@ -72,11 +64,7 @@ fn init_twice_refuses_then_force_overwrites() {
         .assert()
         .code(1);
     dir.child("Dockerfile").write_str("stale").unwrap();
-    let out = dockgen()
-        .args(["init", "--yes", "--force"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = run(&["init", "--yes", "--force"], dir.path());
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 0
     --- stdout
@@ -91,11 +79,7 @@ fn init_twice_refuses_then_force_overwrites() {
 #[test]
 fn stdout_prints_the_dockerfile_and_writes_nothing() {
     let dir = fixture_copy("node-npm-express");
-    let out = dockgen()
-        .args(["init", "--stdout"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = run(&["init", "--stdout"], dir.path());
     assert!(out.status.success());
     assert!(String::from_utf8(out.stdout)
         .unwrap()
@@ -116,11 +100,7 @@ fn an_existing_dockerignore_is_merged_not_replaced() {
     dir.child(".dockerignore")
         .write_str("# mine\nnode_modules\n!.env.example\n")
         .unwrap();
-    let out = dockgen()
-        .args(["init", "--yes"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = run(&["init", "--yes"], dir.path());
     assert!(out.status.success());
     let text = std::fs::read_to_string(dir.child(".dockerignore").path()).unwrap();
     assert!(
@@ -128,11 +108,7 @@ fn an_existing_dockerignore_is_merged_not_replaced() {
         "{text}"
     );
     assert_eq!(text.matches("**/node_modules").count(), 1);
-    let again = dockgen()
-        .args(["init", "--yes", "--force"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let again = run(&["init", "--yes", "--force"], dir.path());
     assert!(again.status.success());
     assert_eq!(
         std::fs::read_to_string(dir.child(".dockerignore").path()).unwrap(),
@@ -143,11 +119,7 @@ fn an_existing_dockerignore_is_merged_not_replaced() {
 #[test]
 fn detect_json_has_the_contract_keys() {
     let dir = fixture_copy("node-typescript-server");
-    let out = dockgen()
-        .args(["detect", "--format", "json"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = run(&["detect", "--format", "json"], dir.path());
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(plan["language"], "node");
@@ -191,11 +163,7 @@ fn a_missing_path_is_an_error() {
 #[test]
 fn malformed_package_json_names_file_line_and_column() {
     let dir = fixture_copy("node-malformed-package-json");
-    let out = dockgen()
-        .args(["init", "--yes"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = run(&["init", "--yes"], dir.path());
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 1
     --- stdout
@@ -210,11 +178,7 @@ fn malformed_package_json_names_file_line_and_column() {
 #[test]
 fn nothing_to_detect_exits_1() {
     let dir = fixture_copy("empty");
-    let out = dockgen()
-        .args(["init", "--yes"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = run(&["init", "--yes"], dir.path());
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 1
     --- stdout
@@ -229,11 +193,7 @@ fn nothing_to_detect_exits_1() {
 #[test]
 fn an_unresolvable_entrypoint_fails_under_yes_and_names_the_flag() {
     let dir = fixture_copy("node-no-entrypoint");
-    let out = dockgen()
-        .args(["init", "--yes"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = run(&["init", "--yes"], dir.path());
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 1
     --- stdout
@@ -248,18 +208,17 @@ fn an_unresolvable_entrypoint_fails_under_yes_and_names_the_flag() {
 #[test]
 fn the_entrypoint_flag_supplies_the_command() {
     let dir = fixture_copy("node-no-entrypoint");
-    let out = dockgen()
-        .args([
+    let out = run(
+        &[
             "init",
             "--yes",
             "--entrypoint",
             "node lib/util.js",
             "--port",
             "9000",
-        ])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+        ],
+        dir.path(),
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -273,11 +232,7 @@ fn the_entrypoint_flag_supplies_the_command() {
 #[test]
 fn hostile_values_are_refused() {
     let dir = fixture_copy("node-hostile-values");
-    let out = dockgen()
-        .args(["init", "--yes"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = run(&["init", "--yes"], dir.path());
     insta::assert_snapshot!(transcript(&out, dir.path()), @r"
     exit: 1
     --- stdout

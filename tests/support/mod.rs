@@ -43,6 +43,11 @@ pub fn dockgen() -> Command {
     cmd
 }
 
+/// Runs `dockgen ARGS DIR` and waits for it.
+pub fn run(args: &[&str], dir: &Path) -> std::process::Output {
+    dockgen().args(args).arg(dir).output().unwrap()
+}
+
 /// Exit code, stdout and stderr as one text, with `dir` replaced by `[DIR]`.
 pub fn transcript(output: &std::process::Output, dir: &Path) -> String {
     let clean =
