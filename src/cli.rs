@@ -73,6 +73,10 @@ pub struct Answers {
     #[arg(long, help_heading = "Detection")]
     pub port: Option<u16>,
 
+    /// In a monorepo, the workspace to containerize (folder or package name)
+    #[arg(long, value_name = "WORKSPACE", help_heading = "Detection")]
+    pub workspace: Option<String>,
+
     /// The runtime's major version, e.g. 22
     #[arg(long, value_name = "VERSION", help_heading = "Detection")]
     pub runtime_version: Option<String>,

@@ -108,6 +108,11 @@ pub struct NodePlan {
     pub env: BTreeMap<String, String>,
     /// Commands that prepare the package manager in the builder (`corepack enable`).
     pub setup: Vec<String>,
+    /// The workspace folder the app lives in, when the project is a monorepo; the image then
+    /// holds the whole tree and runs from that folder.
+    pub workspace: Option<String>,
+    /// Every workspace's package.json, copied before the install (the lockfile covers them all).
+    pub workspace_manifests: Vec<String>,
     /// Environment the framework needs at run time (`HOST=0.0.0.0`).
     pub runtime_env: BTreeMap<String, String>,
     pub output: NodeOutput,

@@ -68,6 +68,11 @@ fn node_context(plan: &Plan, context: &mut Context) -> Result<(), Error> {
         reason: "plan has no node section".into(),
     })?;
     context.insert("manifests", &node.manifests.join(" "));
+    let ws = node
+        .workspace
+        .as_ref()
+        .map_or(String::new(), |w| format!("{w}/"));
+    context.insert("ws", &ws);
     context.insert(
         "build",
         &plan.build_command.as_ref().map(|argv| argv.join(" ")),

@@ -22,7 +22,15 @@ pub struct NodeRules {
     pub frameworks: Vec<FrameworkRule>,
     pub native: NativeRules,
     pub entry: EntryRules,
+    pub workspaces: WorkspaceRules,
     pub dockerignore: DockerignoreRules,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceRules {
+    pub skip: Vec<String>,
+    pub limit: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +74,8 @@ pub struct PackageManagerRule {
     pub install_unlocked: String,
     pub install_prod_unlocked: String,
     pub run: String,
+    /// Runs one workspace's build script; `{dir}` and `{name}` are filled in.
+    pub build_workspace: String,
     pub cache: String,
     #[serde(default)]
     pub env: BTreeMap<String, String>,

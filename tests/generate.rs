@@ -76,6 +76,10 @@ fn fixture_args(marker: &Path) -> dockgen::detect::Overrides {
             .get("version")
             .and_then(|v| v.as_str())
             .map(str::to_string);
+        overrides.workspace = o
+            .get("workspace")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
     }
     overrides
 }

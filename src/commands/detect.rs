@@ -32,6 +32,14 @@ pub fn report(plan: &Plan) -> String {
     };
     let rows = [
         ("language", "language", plan.language.clone()),
+        (
+            "workspace",
+            "workspace",
+            plan.node
+                .as_ref()
+                .and_then(|n| n.workspace.clone())
+                .unwrap_or_else(|| "none".into()),
+        ),
         ("version", "version", plan.version.clone()),
         (
             "package manager",

@@ -11,7 +11,19 @@ pub fn run(args: &InitArgs) -> Result<(), Error> {
     let interactive =
         !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut overrides = super::overrides(&args.answers)?;
-    let mut plan = crate::plan(&args.path, &overrides)?;
+    let mut plan = match crate::plan(&args.path, &overrides) {
+        // On a terminal, an ambiguous monorepo is a question, not an error.
+        Err(Error::MissingAnswer { flag, detail, .. }) if interactive && flag == "--workspace" => {
+            let answer = prompt(
+                inquire::Text::new("Which workspace should the image run?")
+                    .with_help_message(&detail)
+                    .prompt(),
+            )?;
+            overrides.workspace = Some(answer);
+            crate::plan(&args.path, &overrides)?
+        }
+        other => other?,
+    };
     if plan.kind == AppKind::Server && plan.entrypoint.is_none() && interactive {
         let answer = prompt(
             inquire::Text::new("What command starts the app?")

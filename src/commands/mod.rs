@@ -18,6 +18,7 @@ pub fn overrides(answers: &Answers) -> Result<Overrides, Error> {
         entrypoint,
         port: answers.port,
         version: answers.runtime_version.clone(),
+        workspace: answers.workspace.clone(),
     })
 }
 

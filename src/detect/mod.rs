@@ -23,6 +23,8 @@ pub struct Overrides {
     pub entrypoint: Option<Vec<String>>,
     pub port: Option<u16>,
     pub version: Option<String>,
+    /// The workspace folder or package name to containerize in a monorepo.
+    pub workspace: Option<String>,
 }
 
 type Detector = fn(&Project, &Rules, &Overrides) -> Result<Detection, Error>;

@@ -6,6 +6,7 @@ mod native;
 mod package_manager;
 mod port;
 mod version;
+mod workspace;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,16 +53,34 @@ pub struct Shape {
     pub port: Option<u16>,
 }
 
-/// Looks for a Node.js application at the project root.
+/// Looks for a Node.js application at the project root, or in one of its workspaces.
 pub fn detect(
     project: &Project,
     rules: &NodeRules,
     overrides: &Overrides,
 ) -> Result<Detection, Error> {
-    let Some(manifest) = project.read_json("package.json")? else {
+    let Some(manifest) = read_manifest(project)? else {
         return Ok(Detection::Skipped("no package.json".into()));
     };
-    if !manifest.is_object() {
+    let members = workspace::members(project, &manifest, rules)?;
+    if members.is_empty() {
+        return detect_app(
+            &Toolchain {
+                project,
+                manifest: &manifest,
+            },
+            project,
+            &manifest,
+            rules,
+            overrides,
+        );
+    }
+    workspace::detect(project, &manifest, &members, rules, overrides)
+}
+
+fn read_manifest(project: &Project) -> Result<Option<Value>, Error> {
+    let manifest = project.read_json("package.json")?;
+    if manifest.as_ref().is_some_and(|m| !m.is_object()) {
         let message = "expected a JSON object".to_string();
         return Err(Error::Parse {
             file: "package.json".into(),
@@ -70,11 +89,29 @@ pub fn detect(
             message,
         });
     }
-    let deps = names(&manifest, "dependencies");
+    Ok(manifest)
+}
+
+/// Where the package manager and the Node version are declared: the project itself, or the
+/// workspace root for a member.
+pub struct Toolchain<'a> {
+    pub project: &'a Project,
+    pub manifest: &'a Value,
+}
+
+/// Detects the app whose package.json is `manifest`, installing with `toolchain`'s package manager.
+fn detect_app(
+    toolchain: &Toolchain,
+    project: &Project,
+    manifest: &Value,
+    rules: &NodeRules,
+    overrides: &Overrides,
+) -> Result<Detection, Error> {
+    let deps = names(manifest, "dependencies");
     let all: BTreeSet<String> = deps
         .iter()
         .cloned()
-        .chain(names(&manifest, "devDependencies"))
+        .chain(names(manifest, "devDependencies"))
         .collect();
     let builds = manifest
         .pointer("/scripts/build")
@@ -83,7 +120,7 @@ pub fn detect(
     let mut ctx = Ctx {
         project,
         rules,
-        manifest: &manifest,
+        manifest,
         deps,
         all,
         builds,
@@ -99,14 +136,14 @@ pub fn detect(
         }
     }
 
-    let pm = package_manager::detect(project, &manifest, rules)?;
+    let pm = package_manager::detect(toolchain.project, toolchain.manifest, rules)?;
     ctx.note("package_manager", pm.evidence.clone());
     ctx.warnings.extend(pm.warnings.iter().cloned());
     ctx.bin_links = pm.rule.name != "pnpm";
 
     let version = match &overrides.version {
         Some(flag) => version::from_flag(flag, rules)?,
-        None => version::detect(project, &manifest, rules)?,
+        None => version::detect(toolchain.project, toolchain.manifest, rules)?,
     };
     ctx.note("version", version.evidence);
     ctx.warnings.extend(version.warning);
@@ -141,7 +178,7 @@ pub fn detect(
         runtime_dirs: runtime_dirs(project, &shape.output, rules),
         build_outputs: build_outputs(&shape.output),
         output: shape.output,
-        ..node_plan(project, &pm, major, rules)
+        ..node_plan(toolchain.project, &pm, major, rules)
     };
     Ok(Detection::Found(Box::new(Plan {
         language: "node".into(),
@@ -291,6 +328,8 @@ fn node_plan(
         cache: rule.cache.clone(),
         env: rule.env.clone(),
         setup,
+        workspace: None,
+        workspace_manifests: Vec::new(),
         runtime_env: BTreeMap::new(),
         output: NodeOutput::Source,
         runtime_dirs: Vec::new(),
