@@ -126,11 +126,14 @@ pub fn detect(
             .is_some_and(|s| names_member(s, members).is_none())
             || manifest.get("main").is_some());
     if root_is_app {
+        // `turbo run start` and the like resolve to nothing here: then a workspace is the app.
         if let Detection::Found(plan) = detect_app(&toolchain, project, manifest, rules, overrides)?
         {
-            return Ok(Detection::Found(Box::new(adapt(
-                *plan, project, members, None, rules,
-            )?)));
+            if plan.entrypoint.is_some() {
+                return Ok(Detection::Found(Box::new(adapt(
+                    *plan, project, members, None, rules,
+                )?)));
+            }
         }
     }
     let (member, plan, evidence) = choose(project, manifest, members, rules, overrides)?;
