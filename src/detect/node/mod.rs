@@ -5,6 +5,7 @@ mod frameworks;
 mod native;
 mod package_manager;
 mod port;
+mod script;
 mod version;
 mod workspace;
 
