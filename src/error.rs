@@ -41,6 +41,13 @@ pub enum Error {
         reason: String,
     },
 
+    #[error("`{file}` {problem}")]
+    Incomplete {
+        file: String,
+        problem: String,
+        fix: String,
+    },
+
     #[error("invalid value for `{flag}`: {reason}")]
     InvalidFlag { flag: String, reason: String },
 
@@ -78,6 +85,7 @@ impl Error {
             | Error::MissingAnswer { .. }
             | Error::Parse { .. }
             | Error::UnsafeValue { .. }
+            | Error::Incomplete { .. }
             | Error::InvalidFlag { .. } => 1,
             Error::InvalidRule { .. }
             | Error::Template { .. }
@@ -106,6 +114,7 @@ impl Error {
                 "use a plain relative path or command without quotes, newlines or shell syntax".into(),
                 "or pass `--entrypoint` to supply the command yourself".into(),
             ],
+            Error::Incomplete { fix, .. } => vec![fix.clone()],
             Error::InvalidFlag { .. } => vec!["run `dockgen init --help` for the accepted values".into()],
             Error::InvalidRule { .. } | Error::Template { .. } => {
                 vec!["this is a bug in dockgen; please report it".into()]

@@ -140,10 +140,11 @@ fn next(ctx: &mut Ctx) -> Result<Shape, Error> {
 fn static_site(ctx: &mut Ctx, fw: &FrameworkRule) -> Result<Shape, Error> {
     let dir = static_output_dir(ctx, fw)?;
     if !ctx.builds {
-        ctx.warnings.push(format!(
-            "{} needs a build script that writes `{dir}`; add `\"build\"` to package.json scripts",
-            fw.name
-        ));
+        return Err(Error::Incomplete {
+            file: "package.json".into(),
+            problem: format!("has no build script, and a {} site is served from what the build writes to `{dir}`", fw.name),
+            fix: format!("add a `build` script to package.json (for example `\"build\": \"{} build\"`)", fw.name),
+        });
     }
     ctx.note("port", Evidence::default("the static web server's port"));
     ctx.note(
