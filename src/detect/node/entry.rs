@@ -105,10 +105,10 @@ pub struct Bin {
 }
 
 /// Programs of top-level packages, read from package-lock.json's `packages` map.
-pub fn lock_bins(project: &Project) -> Result<BTreeMap<String, Bin>, Error> {
+pub fn lock_bins(lock: Option<&Value>) -> BTreeMap<String, Bin> {
     let mut bins = BTreeMap::new();
-    let Some(lock) = project.read_json("package-lock.json")? else {
-        return Ok(bins);
+    let Some(lock) = lock else {
+        return bins;
     };
     for (path, info) in lock
         .get("packages")
@@ -148,7 +148,7 @@ pub fn lock_bins(project: &Project) -> Result<BTreeMap<String, Bin>, Error> {
             );
         }
     }
-    Ok(bins)
+    bins
 }
 
 impl Resolver<'_> {

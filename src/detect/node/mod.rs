@@ -32,6 +32,8 @@ pub struct Ctx<'a> {
     pub builds: bool,
     /// `node_modules/.bin/<name>` links can be run by node (not pnpm's shell shims).
     pub bin_links: bool,
+    /// package-lock.json, read once: transitive native modules and dependency programs.
+    pub lock: Option<Value>,
     pub evidence: BTreeMap<String, Evidence>,
     pub warnings: Vec<String>,
 }
@@ -126,6 +128,7 @@ fn detect_app(
         all,
         builds,
         bin_links: true,
+        lock: toolchain.project.read_json("package-lock.json")?,
         evidence: BTreeMap::new(),
         warnings: Vec::new(),
     };
@@ -156,7 +159,7 @@ fn detect_app(
 
     let build_command = build_command(&mut ctx, pm.rule);
     let shape = frameworks::shape(&mut ctx, framework)?;
-    let (build_packages, runtime_packages) = native::packages(&mut ctx)?;
+    let (build_packages, runtime_packages) = native::packages(&mut ctx);
     let images = images(shape.kind, &runtime_packages, major, rules);
     if !images.runtime_distroless && shape.kind == AppKind::Server {
         let why = ctx.evidence.get("runtime_packages").map_or_else(

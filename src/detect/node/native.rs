@@ -5,15 +5,14 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::Ctx;
-use crate::error::Error;
 use crate::plan::Evidence;
 
 /// `(build_packages, runtime_packages)` for the native modules the project depends on.
-pub fn packages(ctx: &mut Ctx) -> Result<(Vec<String>, Vec<String>), Error> {
+pub fn packages(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
     let mut prod: BTreeSet<String> = ctx.deps.iter().cloned().collect();
     let mut any = ctx.all.clone();
     // package-lock.json lists transitive packages too; `dev: true` marks build-only ones.
-    if let Some(lock) = ctx.project.read_json("package-lock.json")? {
+    if let Some(lock) = &ctx.lock {
         for (path, info) in lock
             .get("packages")
             .and_then(Value::as_object)
@@ -65,7 +64,7 @@ pub fn packages(ctx: &mut Ctx) -> Result<(Vec<String>, Vec<String>), Error> {
             ),
         );
     }
-    Ok((build, runtime))
+    (build, runtime)
 }
 
 fn dedup(list: &mut Vec<String>) {

@@ -335,6 +335,12 @@ fn adapt(
     };
     let dir = member.dir.clone();
     node.workspace = Some(dir.clone());
+    // The container runs from the workspace folder; hoisted programs live at the root.
+    for arg in plan.entrypoint.iter_mut().flatten() {
+        if arg.starts_with("node_modules/") {
+            *arg = format!("/app/{arg}");
+        }
+    }
     node.output = match std::mem::replace(&mut node.output, NodeOutput::Source) {
         NodeOutput::Static {
             dir: out,
