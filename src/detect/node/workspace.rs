@@ -131,13 +131,13 @@ pub fn detect(
         {
             if plan.entrypoint.is_some() {
                 return Ok(Detection::Found(Box::new(adapt(
-                    *plan, project, members, None, rules,
+                    *plan, manifest, members, None, rules,
                 )?)));
             }
         }
     }
     let (member, plan, evidence) = choose(project, manifest, members, rules, overrides)?;
-    let mut plan = adapt(plan, project, members, Some(&member), rules)?;
+    let mut plan = adapt(plan, manifest, members, Some(&member), rules)?;
     plan.evidence.insert("workspace".into(), evidence);
     Ok(Detection::Found(Box::new(plan)))
 }
@@ -310,7 +310,7 @@ fn names_member<'m>(script: &str, members: &'m [Member]) -> Option<&'m Member> {
 /// build run from the root, outputs under the member's folder.
 fn adapt(
     mut plan: Plan,
-    root: &Project,
+    root_manifest: &Value,
     members: &[Member],
     member: Option<&Member>,
     rules: &NodeRules,
@@ -378,7 +378,6 @@ fn adapt(
         .package_managers
         .iter()
         .find(|pm| pm.name == plan.package_manager);
-    let root_manifest = root.read_json("package.json")?.unwrap_or_default();
     if root_manifest
         .pointer("/scripts/build")
         .and_then(Value::as_str)
