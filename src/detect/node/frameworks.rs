@@ -287,7 +287,7 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
         framework_builds: fw_output.is_some(),
         conventional: &ctx.rules.entry.conventional,
         dev_tools: &ctx.rules.entry.dev_tools,
-        bins: entry::lock_bins(ctx.lock.as_ref()),
+        bins: entry::lock_bins(ctx.lock),
         bin_links: ctx.bin_links,
         warnings: Vec::new(),
     };

@@ -32,8 +32,8 @@ pub struct Ctx<'a> {
     pub builds: bool,
     /// `node_modules/.bin/<name>` links can be run by node (not pnpm's shell shims).
     pub bin_links: bool,
-    /// package-lock.json, read once: transitive native modules and dependency programs.
-    pub lock: Option<Value>,
+    /// package-lock.json: transitive native modules and dependency programs.
+    pub lock: Option<&'a Value>,
     pub evidence: BTreeMap<String, Evidence>,
     pub warnings: Vec<String>,
 }
@@ -68,10 +68,7 @@ pub fn detect(
     let members = workspace::members(project, &manifest, rules)?;
     if members.is_empty() {
         return detect_app(
-            &Toolchain {
-                project,
-                manifest: &manifest,
-            },
+            &Toolchain::read(project, &manifest)?,
             project,
             &manifest,
             rules,
@@ -100,6 +97,19 @@ fn read_manifest(project: &Project) -> Result<Option<Value>, Error> {
 pub struct Toolchain<'a> {
     pub project: &'a Project,
     pub manifest: &'a Value,
+    /// package-lock.json, read once however many workspaces are detected against it.
+    pub lock: Option<Value>,
+}
+
+impl<'a> Toolchain<'a> {
+    pub fn read(project: &'a Project, manifest: &'a Value) -> Result<Self, Error> {
+        let lock = project.read_json("package-lock.json")?;
+        Ok(Toolchain {
+            project,
+            manifest,
+            lock,
+        })
+    }
 }
 
 /// Detects the app whose package.json is `manifest`, installing with `toolchain`'s package manager.
@@ -128,7 +138,7 @@ fn detect_app(
         all,
         builds,
         bin_links: true,
-        lock: toolchain.project.read_json("package-lock.json")?,
+        lock: toolchain.lock.as_ref(),
         evidence: BTreeMap::new(),
         warnings: Vec::new(),
     };

@@ -12,7 +12,7 @@ pub fn packages(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
     let mut prod: BTreeSet<String> = ctx.deps.iter().cloned().collect();
     let mut any = ctx.all.clone();
     // package-lock.json lists transitive packages too; `dev: true` marks build-only ones.
-    if let Some(lock) = &ctx.lock {
+    if let Some(lock) = ctx.lock {
         for (path, info) in lock
             .get("packages")
             .and_then(Value::as_object)

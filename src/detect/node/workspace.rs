@@ -118,7 +118,7 @@ pub fn detect(
     rules: &NodeRules,
     overrides: &Overrides,
 ) -> Result<Detection, Error> {
-    let toolchain = Toolchain { project, manifest };
+    let toolchain = Toolchain::read(project, manifest)?;
     let root_is_app = overrides.workspace.is_none()
         && (manifest
             .pointer("/scripts/start")
@@ -136,7 +136,7 @@ pub fn detect(
             }
         }
     }
-    let (member, plan, evidence) = choose(project, manifest, members, rules, overrides)?;
+    let (member, plan, evidence) = choose(&toolchain, members, rules, overrides)?;
     let mut plan = adapt(plan, manifest, members, Some(&member), rules)?;
     plan.evidence.insert("workspace".into(), evidence);
     Ok(Detection::Found(Box::new(plan)))
@@ -145,8 +145,7 @@ pub fn detect(
 /// The workspace to containerize: the flag, then the one the root's start script runs, then
 /// the one network service, then the one static site; otherwise the user must say.
 fn choose(
-    project: &Project,
-    manifest: &Value,
+    toolchain: &Toolchain,
     members: &[Member],
     rules: &NodeRules,
     overrides: &Overrides,
@@ -169,7 +168,7 @@ fn choose(
                 ),
             });
         };
-        let plan = member_plan(project, manifest, member, rules, overrides)?.ok_or_else(|| {
+        let plan = member_plan(toolchain, member, rules, overrides)?.ok_or_else(|| {
             Error::InvalidFlag {
                 flag: "--workspace".into(),
                 reason: format!("`{}` has nothing dockgen can run", member.dir),
@@ -177,12 +176,13 @@ fn choose(
         })?;
         return Ok((member.clone(), plan, Evidence::flag("--workspace")));
     }
-    if let Some(member) = manifest
+    if let Some(member) = toolchain
+        .manifest
         .pointer("/scripts/start")
         .and_then(Value::as_str)
         .and_then(|s| names_member(s, members))
     {
-        if let Some(plan) = member_plan(project, manifest, member, rules, overrides)? {
+        if let Some(plan) = member_plan(toolchain, member, rules, overrides)? {
             return Ok((
                 member.clone(),
                 plan,
@@ -201,7 +201,7 @@ fn choose(
             .split('/')
             .any(|part| rules.workspaces.skip.iter().any(|s| s == part))
     }) {
-        match member_plan(project, manifest, member, rules, overrides) {
+        match member_plan(toolchain, member, rules, overrides) {
             Ok(Some(plan)) if plan.kind == AppKind::Server && plan.entrypoint.is_some() => {
                 servers.push((member, plan));
             }
@@ -251,18 +251,16 @@ fn choose(
 }
 
 fn member_plan(
-    project: &Project,
-    manifest: &Value,
+    toolchain: &Toolchain,
     member: &Member,
     rules: &NodeRules,
     overrides: &Overrides,
 ) -> Result<Option<Plan>, Error> {
-    let sub = Project::open(&project.root().join(&member.dir))?;
+    let sub = Project::open(&toolchain.project.root().join(&member.dir))?;
     let Some(sub_manifest) = read_manifest(&sub)? else {
         return Ok(None);
     };
-    let toolchain = Toolchain { project, manifest };
-    match detect_app(&toolchain, &sub, &sub_manifest, rules, overrides)
+    match detect_app(toolchain, &sub, &sub_manifest, rules, overrides)
         .map_err(|e| prefix_error(e, &member.dir))?
     {
         Detection::Found(plan) => Ok(Some(*plan)),
