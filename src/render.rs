@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "node.Dockerfile",
         include_str!("../templates/node.Dockerfile.tera"),
     ),
+    ("node.macros", include_str!("../templates/node.macros.tera")),
     (
         "dockerignore",
         include_str!("../templates/dockerignore.tera"),
