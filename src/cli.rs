@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::answers::Answers;
+
 /// Write the Dockerfile a senior platform engineer would write for your project
 #[derive(Debug, Parser)]
 #[command(name = "dockgen", version, about, propagate_version = true)]
@@ -60,26 +62,6 @@ pub struct DetectArgs {
 
     #[command(flatten)]
     pub answers: Answers,
-}
-
-/// Values that replace what dockgen detects.
-#[derive(Debug, Args, Default)]
-pub struct Answers {
-    /// The command the container runs, e.g. `node dist/server.js` or `["node","dist/server.js"]`
-    #[arg(long, value_name = "COMMAND", help_heading = "Detection")]
-    pub entrypoint: Option<String>,
-
-    /// The port the app listens on
-    #[arg(long, help_heading = "Detection")]
-    pub port: Option<u16>,
-
-    /// In a monorepo, the workspace to containerize (folder or package name)
-    #[arg(long, value_name = "WORKSPACE", help_heading = "Detection")]
-    pub workspace: Option<String>,
-
-    /// The runtime's major version, e.g. 22
-    #[arg(long, value_name = "VERSION", help_heading = "Detection")]
-    pub runtime_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

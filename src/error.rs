@@ -4,6 +4,9 @@
 
 use std::path::PathBuf;
 
+use crate::plan::Language;
+use crate::questions::Question;
+
 /// Every failure dockgen reports. Display is the `error:` line; `hint` is the way out.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -19,11 +22,19 @@ pub enum Error {
     #[error("`{}` already exists", path.display())]
     FileExists { path: PathBuf },
 
-    #[error("could not determine {question}: {detail}")]
+    #[error("could not determine {}: {detail}", question.what())]
     MissingAnswer {
-        question: String,
-        flag: String,
+        question: Question,
         detail: String,
+        /// The valid answers, when dockgen knows them.
+        choices: Vec<String>,
+    },
+
+    #[error("`{file}` says this is a {} project ({reason}), and dockgen does not support {} yet", language.title(), language.title())]
+    NotSupported {
+        language: Language,
+        file: String,
+        reason: String,
     },
 
     #[error("failed to parse `{file}` at line {line}, column {column}: {message}")]
@@ -83,6 +94,7 @@ impl Error {
             | Error::NothingDetected { .. }
             | Error::FileExists { .. }
             | Error::MissingAnswer { .. }
+            | Error::NotSupported { .. }
             | Error::Parse { .. }
             | Error::UnsafeValue { .. }
             | Error::Incomplete { .. }
@@ -101,25 +113,51 @@ impl Error {
             Error::PathNotFound { .. } | Error::NotADirectory { .. } => {
                 vec!["pass the project's directory, e.g. `dockgen init path/to/project`".into()]
             }
-            Error::NothingDetected { reason, .. } => vec![
-                reason.clone(),
-                "dockgen supports Node.js projects (a package.json with a start script, `main` or a server file)".into(),
+            Error::NothingDetected { reason, .. } => vec![reason.clone(), supported()],
+            Error::NotSupported { .. } => vec![
+                supported(),
+                "if another language's app is the one to containerize, pass `--language`".into(),
             ],
             Error::FileExists { .. } => vec![
-                "pass `--force` to overwrite it, or `--stdout` to print the new Dockerfile instead".into(),
+                "pass `--force` to overwrite it, or `--stdout` to print the new Dockerfile instead"
+                    .into(),
             ],
-            Error::MissingAnswer { flag, .. } => vec![format!("pass `{flag}` to supply it")],
-            Error::Parse { file, .. } => vec![format!("fix the syntax of `{file}` and run dockgen again")],
+            Error::MissingAnswer {
+                question, choices, ..
+            } if !choices.is_empty() => vec![format!(
+                "pass `{}` with one of: {}",
+                question.flag(),
+                choices.join(", ")
+            )],
+            Error::MissingAnswer { question, .. } => {
+                vec![format!("pass `{}` to supply it", question.flag())]
+            }
+            Error::Parse { file, .. } => {
+                vec![format!("fix the syntax of `{file}` and run dockgen again")]
+            }
             Error::UnsafeValue { .. } => vec![
-                "use a plain relative path or command without quotes, newlines or shell syntax".into(),
+                "use a plain relative path or command without quotes, newlines or shell syntax"
+                    .into(),
                 "or pass `--entrypoint` to supply the command yourself".into(),
             ],
             Error::Incomplete { fix, .. } => vec![fix.clone()],
-            Error::InvalidFlag { .. } => vec!["run `dockgen init --help` for the accepted values".into()],
+            Error::InvalidFlag { .. } => {
+                vec!["run `dockgen init --help` for the accepted values".into()]
+            }
             Error::InvalidRule { .. } | Error::Template { .. } => {
                 vec!["this is a bug in dockgen; please report it".into()]
             }
             Error::Read { .. } | Error::Write { .. } | Error::Cancelled => Vec::new(),
         }
     }
+}
+
+/// "dockgen supports …", from the registry of languages.
+fn supported() -> String {
+    let names: Vec<&str> = crate::languages::LANGUAGES
+        .iter()
+        .filter(|l| l.detect.is_some())
+        .map(|l| l.language.title())
+        .collect();
+    format!("dockgen supports {} projects", names.join(", "))
 }

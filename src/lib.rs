@@ -2,18 +2,22 @@
 //!
 //! The library never exits the process and never prints errors; `main` does both.
 
+pub mod answers;
 pub mod cli;
 mod commands;
 pub mod detect;
 pub mod error;
+pub mod languages;
 pub mod plan;
 pub mod project;
+pub mod questions;
 pub mod render;
 pub mod rules;
 pub mod write;
 
 use std::path::Path;
 
+pub use answers::Answers;
 pub use error::Error;
 
 /// Runs one parsed command line.
@@ -25,18 +29,15 @@ pub fn run(cli: cli::Cli) -> Result<(), Error> {
     }
 }
 
-/// Detects `path` and applies `overrides`: the `Plan` every command starts from.
-pub fn plan(path: &Path, overrides: &detect::Overrides) -> Result<plan::Plan, Error> {
+/// Detects `path` and applies `answers`: the `Plan` every command starts from.
+pub fn plan(path: &Path, answers: &Answers) -> Result<plan::Plan, Error> {
     let project = project::Project::open(path)?;
-    detect::detect(&project, rules::rules()?, overrides)
+    detect::detect(&project, answers)
 }
 
 /// Detects and renders in one call, as `dockgen init --stdout` does.
-pub fn generate(
-    path: &Path,
-    overrides: &detect::Overrides,
-) -> Result<(plan::Plan, render::Rendered), Error> {
-    let plan = plan(path, overrides)?;
-    let rendered = render::render(&plan, rules::rules()?)?;
+pub fn generate(path: &Path, answers: &Answers) -> Result<(plan::Plan, render::Rendered), Error> {
+    let plan = plan(path, answers)?;
+    let rendered = render::render(&plan)?;
     Ok((plan, rendered))
 }

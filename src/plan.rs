@@ -1,15 +1,113 @@
 //! The `Plan`: every decision dockgen made about a project, as plain serialisable data.
 //!
-//! Detectors fill it, flags override it, templates read it. It knows no Dockerfile syntax.
+//! Detectors fill it, answers (flags) override it, templates read it. It knows no Dockerfile
+//! syntax. The shape is the same for every language; what only one language needs lives in
+//! its variant of [`Details`].
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// The version of the JSON shape `dockgen detect --format json` prints.
+pub const SCHEMA: u32 = 1;
+
+/// The languages dockgen knows, in the order their recognizers run.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Node,
+    Python,
+    Go,
+    Rust,
+    Java,
+}
+
+impl Language {
+    /// Every language, in registry order.
+    pub const ALL: [Language; 5] = [
+        Language::Node,
+        Language::Python,
+        Language::Go,
+        Language::Rust,
+        Language::Java,
+    ];
+
+    /// The identifier used in flags and JSON (`node`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Language::Node => "node",
+            Language::Python => "python",
+            Language::Go => "go",
+            Language::Rust => "rust",
+            Language::Java => "java",
+        }
+    }
+
+    /// The name people write (`Node.js`).
+    pub fn title(self) -> &'static str {
+        match self {
+            Language::Node => "Node.js",
+            Language::Python => "Python",
+            Language::Go => "Go",
+            Language::Rust => "Rust",
+            Language::Java => "Java",
+        }
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Language::ALL
+            .into_iter()
+            .find(|l| l.id() == text.trim().to_ascii_lowercase())
+            .ok_or_else(|| {
+                let ids: Vec<&str> = Language::ALL.iter().map(|l| l.id()).collect();
+                format!("`{text}` is not one of {}", ids.join(", "))
+            })
+    }
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The decisions a plan records evidence for; the keys of [`Plan::evidence`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Language,
+    App,
+    Version,
+    PackageManager,
+    Framework,
+    BuildCommand,
+    Entrypoint,
+    Port,
+    BuildPackages,
+    RuntimePackages,
+}
+
 /// Where a decided value came from, so dockgen can explain itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
-    /// Project-relative file, or `default` / `flag`.
+    /// Project-relative file (relative to the project root, also for an app folder), or
+    /// `default` / `flag`.
     pub source: String,
     /// Key or line inside the file (`engines.node`, `line 3`), when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -19,6 +117,8 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// Evidence from a file. Detectors name files through `Project::evidence`, which makes the
+    /// path root-relative; this constructor takes the name as given.
     pub fn file(source: &str, key: Option<&str>, note: impl Into<String>) -> Self {
         Evidence {
             source: source.to_string(),
@@ -44,6 +144,74 @@ impl Evidence {
     }
 }
 
+/// What a warning is about, so code can act on a kind instead of searching message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// No command to run was found; `--entrypoint` supplies it.
+    MissingEntrypoint,
+    /// The package manager or its lockfile: several lockfiles, none, an unknown field.
+    PackageManager,
+    /// The runtime version asked for is unknown, unsupported or contradicted.
+    Version,
+    /// Something about the framework the user should change for a better image.
+    Framework,
+    /// A script or command was adjusted or could not be used.
+    Entrypoint,
+    /// The final image is not the preferred one, and why.
+    Runtime,
+    /// Other candidates for the app were set aside.
+    Candidates,
+}
+
+/// Something the user should know or change, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub kind: WarningKind,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(kind: WarningKind, message: impl Into<String>) -> Self {
+        Warning {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// How strongly a language's files say "this is the app".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    /// Tooling, a library or scripts: never the app by itself.
+    Tooling,
+    /// Part of an app: builds front-end assets or a static site, or declares runtime
+    /// dependencies without running anything. The app only when nothing stronger is there.
+    Partial,
+    /// The manifest could not be read; it may be the app, so it beats assets.
+    Unreadable,
+    /// An application: a server, a main package, a binary, manage.py.
+    Application,
+}
+
+/// One language's claim to be the project's app, as its recognizer saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub language: Language,
+    pub strength: Strength,
+    /// The file that says so, root-relative.
+    pub source: String,
+    /// Why, in a few words ("only builds assets (vite)").
+    pub reason: String,
+}
+
 /// What the final image runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -57,15 +225,22 @@ pub enum AppKind {
 /// The complete, serialisable description of the image to build.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
-    pub language: String,
-    /// Runtime version line chosen for the image (`"24"`).
+    /// The JSON shape's version ([`SCHEMA`]).
+    pub schema: u32,
+    /// `language` and the language's own `details`.
+    #[serde(flatten)]
+    pub details: Details,
+    /// The project-relative folder the app lives in (a workspace member); `None` at the root.
+    pub app_dir: Option<String>,
+    /// Runtime version line chosen for the image (`"24"`, `"3.12"`).
     pub version: String,
     pub package_manager: String,
     pub framework: Option<String>,
     pub kind: AppKind,
     /// Build command run after dependencies are installed (`["npm", "run", "build"]`).
     pub build_command: Option<Vec<String>>,
-    /// The full argv the final container runs, interpreter included; `None` when unknown.
+    /// The full argv the final container runs, interpreter included, relative to the app
+    /// folder's path in the image; `None` when unknown.
     pub entrypoint: Option<Vec<String>>,
     pub port: Option<u16>,
     /// OS packages the build stage needs for native dependencies.
@@ -73,12 +248,38 @@ pub struct Plan {
     /// OS packages the final image needs for native dependencies.
     pub runtime_packages: Vec<String>,
     pub images: Images,
-    /// Language-specific details the template needs.
-    pub node: Option<NodePlan>,
-    /// Evidence per decided field, keyed by field name.
-    pub evidence: BTreeMap<String, Evidence>,
-    /// Things the user should know or change, in plain words.
-    pub warnings: Vec<String>,
+    /// Evidence per decided field.
+    pub evidence: BTreeMap<Field, Evidence>,
+    /// Other languages whose files were found and set aside, and why.
+    pub set_aside: Vec<Candidate>,
+    /// Things the user should know or change.
+    pub warnings: Vec<Warning>,
+}
+
+impl Plan {
+    pub fn language(&self) -> Language {
+        self.details.language()
+    }
+
+    pub fn warn(&mut self, kind: WarningKind, message: impl Into<String>) {
+        self.warnings.push(Warning::new(kind, message));
+    }
+}
+
+/// The language and what only its template needs. Serialised as `"language": "node"` beside
+/// `"details": {…}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "language", content = "details", rename_all = "lowercase")]
+pub enum Details {
+    Node(NodePlan),
+}
+
+impl Details {
+    pub fn language(&self) -> Language {
+        match self {
+            Details::Node(_) => Language::Node,
+        }
+    }
 }
 
 /// Base images, fully qualified with a tag.
@@ -108,17 +309,17 @@ pub struct NodePlan {
     pub env: BTreeMap<String, String>,
     /// Commands that prepare the package manager in the builder (`corepack enable`).
     pub setup: Vec<String>,
-    /// The workspace folder the app lives in, when the project is a monorepo; the image then
-    /// holds the whole tree and runs from that folder.
-    pub workspace: Option<String>,
-    /// Every workspace's package.json, copied before the install (the lockfile covers them all).
+    /// Every workspace's package.json, copied before the install (the lockfile covers them
+    /// all). Non-empty exactly when the project is a monorepo: the image then holds the whole
+    /// tree and runs from the app folder.
     pub workspace_manifests: Vec<String>,
     /// Environment the framework needs at run time (`HOST=0.0.0.0`).
     pub runtime_env: BTreeMap<String, String>,
+    /// What ships, with paths relative to the app folder.
     pub output: NodeOutput,
     /// Extra project folders copied next to the build output (`public`, `views`).
     pub runtime_dirs: Vec<String>,
-    /// Paths the image rebuilds, so `.dockerignore` keeps local copies out of the context.
+    /// Paths the image rebuilds (root-relative), so `.dockerignore` keeps local copies out.
     pub build_outputs: Vec<String>,
 }
 

@@ -1,67 +1,164 @@
 //! Read-only view of the project being examined.
 //!
-//! Detectors read the disk only through here, so every error names the project-relative file.
-//! Nothing here walks the tree: detectors ask for the files they need by name, which keeps
-//! detection fast whatever sits in `node_modules`, `.git` or `target`.
+//! Detectors read the disk only through here, so every error and every piece of evidence names
+//! the file relative to the project root — also when a detector looks inside an app folder
+//! (a workspace member): [`Project::at`] opens that folder as a view whose reads are relative to
+//! it and whose names stay root-relative. Nothing here walks the tree unless asked to find
+//! folders by pattern, and that walk never enters `node_modules` or `.git` and is bounded.
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::plan::Evidence;
 
 /// Files larger than this are not project manifests; refusing them keeps hostile input cheap.
 const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// A project directory.
+/// Folders a pattern search never enters: installed dependencies and version control.
+const NEVER_ENTER: &[&str] = &["node_modules", ".git"];
+
+/// How deep a `**` pattern may reach, and how many entries one search may visit.
+const MAX_DEPTH: usize = 8;
+const MAX_VISITS: usize = 200_000;
+
+#[derive(Debug)]
+struct Root {
+    /// Absolute, symlink-free path used for every read.
+    real: PathBuf,
+    /// The path as the user named it, for messages.
+    shown: PathBuf,
+}
+
+/// A project directory, or a folder inside it.
 #[derive(Debug, Clone)]
 pub struct Project {
-    root: PathBuf,
+    root: Arc<Root>,
+    /// The folder this view looks at, relative to the root, with a trailing `/`; empty at the root.
+    base: String,
 }
 
 impl Project {
     /// Opens `path`, which must be an existing directory.
     pub fn open(path: &Path) -> Result<Self, Error> {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => Ok(Project {
-                root: path.to_path_buf(),
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::NotADirectory {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                return Err(Error::PathNotFound {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(source) => {
+                return Err(Error::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        }
+        let real = std::fs::canonicalize(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(Project {
+            root: Arc::new(Root {
+                real,
+                shown: path.to_path_buf(),
             }),
-            Ok(_) => Err(Error::NotADirectory {
-                path: path.to_path_buf(),
-            }),
-            Err(e) if e.kind() == ErrorKind::NotFound => Err(Error::PathNotFound {
-                path: path.to_path_buf(),
-            }),
-            Err(source) => Err(Error::Read {
-                path: path.to_path_buf(),
-                source,
-            }),
+            base: String::new(),
+        })
+    }
+
+    /// The project root as the user named it.
+    pub fn shown(&self) -> &Path {
+        &self.root.shown
+    }
+
+    /// A view of the folder `dir` (relative to this view): reads are relative to it, names in
+    /// errors and evidence stay relative to the project root.
+    #[must_use]
+    pub fn at(&self, dir: &str) -> Project {
+        let dir = dir.trim_matches('/');
+        let base = if dir.is_empty() || dir == "." {
+            self.base.clone()
+        } else {
+            format!("{}{dir}/", self.base)
+        };
+        Project {
+            root: Arc::clone(&self.root),
+            base,
         }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// The project root, for files a member shares with it (lockfiles, version files).
+    #[must_use]
+    pub fn repo(&self) -> Project {
+        Project {
+            root: Arc::clone(&self.root),
+            base: String::new(),
+        }
+    }
+
+    /// This view's folder relative to the root; `None` at the root.
+    pub fn dir(&self) -> Option<&str> {
+        (!self.base.is_empty()).then(|| self.base.trim_end_matches('/'))
+    }
+
+    /// `rel` (relative to this view) named relative to the project root.
+    pub fn name(&self, rel: &str) -> String {
+        format!("{}{}", self.base, rel.trim_start_matches("./"))
+    }
+
+    /// Evidence from `rel`, named relative to the project root.
+    pub fn evidence(&self, rel: &str, key: Option<&str>, note: impl Into<String>) -> Evidence {
+        Evidence::file(&self.name(rel), key, note)
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.real.join(&self.base).join(rel)
     }
 
     /// True when `rel` exists as a regular file.
     pub fn is_file(&self, rel: &str) -> bool {
-        self.root.join(rel).is_file()
+        self.path(rel).is_file()
     }
 
     /// True when `rel` exists as a directory.
     pub fn is_dir(&self, rel: &str) -> bool {
-        self.root.join(rel).is_dir()
+        self.path(rel).is_dir()
     }
 
     /// True when `rel` exists at all.
     pub fn exists(&self, rel: &str) -> bool {
-        self.root.join(rel).exists()
+        self.path(rel).exists()
+    }
+
+    /// The names of the entries in folder `rel` that are folders (`dirs`) or files, sorted;
+    /// empty when `rel` is not a folder.
+    pub fn list(&self, rel: &str, dirs: bool) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.path(rel)) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir() == dirs))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .take(MAX_VISITS)
+            .collect();
+        names.sort();
+        names
     }
 
     /// The text of `rel`, or `None` when it does not exist.
     pub fn read(&self, rel: &str) -> Result<Option<String>, Error> {
-        let path = self.root.join(rel);
+        let path = self.path(rel);
         let meta = match std::fs::metadata(&path) {
             Ok(meta) => meta,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
@@ -72,7 +169,7 @@ impl Project {
         }
         if meta.len() > MAX_FILE_BYTES {
             return Err(Error::Parse {
-                file: rel.to_string(),
+                file: self.name(rel),
                 line: 1,
                 column: 1,
                 message: format!("file is {} bytes, larger than dockgen reads", meta.len()),
@@ -87,7 +184,7 @@ impl Project {
         String::from_utf8(bytes).map(Some).map_err(|e| {
             let (line, column) = line_col(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
             Error::Parse {
-                file: rel.to_string(),
+                file: self.name(rel),
                 line,
                 column,
                 message: "invalid UTF-8".into(),
@@ -103,7 +200,7 @@ impl Project {
         serde_json::from_str(&text)
             .map(Some)
             .map_err(|e| Error::Parse {
-                file: rel.to_string(),
+                file: self.name(rel),
                 line: e.line(),
                 column: e.column(),
                 message: strip_position(&e.to_string()),
@@ -123,12 +220,113 @@ impl Project {
                 json5::Error::Message { location: None, .. } => (1, 1),
             };
             Error::Parse {
-                file: rel.to_string(),
+                file: self.name(rel),
                 line,
                 column,
                 message: strip_position(&e.to_string()),
             }
         })
+    }
+
+    /// `rel` parsed as TOML (Cargo.toml, pyproject.toml).
+    pub fn read_toml(&self, rel: &str) -> Result<Option<toml::Table>, Error> {
+        let Some(text) = self.read(rel)? else {
+            return Ok(None);
+        };
+        text.parse::<toml::Table>().map(Some).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map_or((1, 1), |span| line_col(&text.as_bytes()[..span.start]));
+            Error::Parse {
+                file: self.name(rel),
+                line,
+                column,
+                message: e.message().to_string(),
+            }
+        })
+    }
+
+    /// `rel` parsed as YAML (pnpm-workspace.yaml).
+    pub fn read_yaml(&self, rel: &str) -> Result<Option<serde_yaml_ng::Value>, Error> {
+        let Some(text) = self.read(rel)? else {
+            return Ok(None);
+        };
+        serde_yaml_ng::from_str(&text).map(Some).map_err(|e| {
+            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            Error::Parse {
+                file: self.name(rel),
+                line,
+                column,
+                message: e.to_string(),
+            }
+        })
+    }
+
+    /// Folders (relative to this view) matching any of `include` and none of `exclude`, sorted.
+    ///
+    /// Patterns are globs (`packages/*`, `apps/**`, `packages/{api,web}`); `*` stays within one
+    /// path segment. The search starts at each pattern's literal prefix, never follows
+    /// symlinks, never enters `node_modules` or `.git`, and is bounded in depth and visits.
+    pub fn find_dirs(&self, include: &[&str], exclude: &[&str]) -> Result<Vec<String>, String> {
+        let build = |patterns: &[&str]| {
+            let mut set = globset::GlobSetBuilder::new();
+            for pattern in patterns {
+                let glob = globset::GlobBuilder::new(pattern.trim_end_matches('/'))
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| format!("`{pattern}`: {}", e.kind()))?;
+                set.add(glob);
+            }
+            set.build().map_err(|e| e.to_string())
+        };
+        let (includes, excludes) = (build(include)?, build(exclude)?);
+        let base = self.root.real.join(&self.base);
+        let mut found = std::collections::BTreeSet::new();
+        let mut visits = 0;
+        for pattern in include {
+            let pattern = pattern.trim_end_matches('/');
+            let segments: Vec<&str> = pattern.split('/').collect();
+            let literal: Vec<&str> = segments
+                .iter()
+                .take_while(|s| !s.contains(['*', '?', '[', '{']))
+                .copied()
+                .collect();
+            let depth = if pattern.contains("**") {
+                MAX_DEPTH
+            } else {
+                segments.len() - literal.len()
+            };
+            let start = base.join(literal.join("/"));
+            let walk = walkdir::WalkDir::new(&start)
+                .follow_links(false)
+                .max_depth(depth)
+                .into_iter()
+                .filter_entry(|e| {
+                    e.file_type().is_dir()
+                        && !NEVER_ENTER.contains(&e.file_name().to_str().unwrap_or(""))
+                });
+            for entry in walk.flatten() {
+                visits += 1;
+                if visits > MAX_VISITS {
+                    return Err(format!(
+                        "`{pattern}` matches more than {MAX_VISITS} folders"
+                    ));
+                }
+                let Ok(rel) = entry.path().strip_prefix(&base) else {
+                    continue;
+                };
+                let Some(rel) = rel.to_str() else { continue };
+                if rel.is_empty() || !includes.is_match(rel) {
+                    continue;
+                }
+                // `dir/**` excludes `dir` itself as well, as pnpm and npm read it.
+                if excludes.is_match(rel) || excludes.is_match(format!("{rel}/-")) {
+                    continue;
+                }
+                found.insert(rel.to_string());
+            }
+        }
+        Ok(found.into_iter().collect())
     }
 }
 
@@ -169,15 +367,53 @@ mod tests {
     }
 
     #[test]
-    fn jsonc_accepts_comments_and_trailing_commas() {
+    fn a_view_names_files_from_the_root() {
         let dir = tempdir();
-        std::fs::write(dir.join("tsconfig.json"), "{ // c\n \"a\": 1, /* d */\n}").unwrap();
-        let value = Project::open(&dir)
-            .unwrap()
-            .read_jsonc("tsconfig.json")
-            .unwrap()
-            .unwrap();
-        assert_eq!(value["a"], 1);
+        std::fs::create_dir_all(dir.join("packages/api")).unwrap();
+        std::fs::write(dir.join("packages/api/package.json"), "{,}").unwrap();
+        let project = Project::open(&dir).unwrap();
+        let api = project.at("packages/api");
+        assert_eq!(api.dir(), Some("packages/api"));
+        assert_eq!(api.repo().dir(), None);
+        let err = api.read_json("package.json").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("failed to parse `packages/api/package.json` at line 1"),
+            "{err}"
+        );
+        assert_eq!(
+            api.evidence("src/x.js", None, "n").source,
+            "packages/api/src/x.js"
+        );
+    }
+
+    #[test]
+    fn find_dirs_expands_braces_and_negations_without_entering_node_modules() {
+        let dir = tempdir();
+        for d in [
+            "packages/api",
+            "packages/web",
+            "packages/test/x",
+            "apps/a/b",
+            "node_modules/packages/api",
+            "packages/api/node_modules/z",
+        ] {
+            std::fs::create_dir_all(dir.join(d)).unwrap();
+        }
+        let project = Project::open(&dir).unwrap();
+        assert_eq!(
+            project.find_dirs(&["packages/{api,web}"], &[]).unwrap(),
+            ["packages/api", "packages/web"]
+        );
+        assert_eq!(
+            project.find_dirs(&["packages/*"], &["**/test/**"]).unwrap(),
+            ["packages/api", "packages/web"]
+        );
+        assert_eq!(
+            project.find_dirs(&["apps/**"], &[]).unwrap(),
+            ["apps/a", "apps/a/b"]
+        );
+        assert!(project.find_dirs(&["packages/[a"], &[]).is_err());
     }
 
     #[test]
@@ -203,7 +439,22 @@ mod tests {
         );
     }
 
-    fn tempdir() -> PathBuf {
+    #[test]
+    fn toml_errors_carry_line_and_column() {
+        let dir = tempdir();
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \n").unwrap();
+        let err = Project::open(&dir)
+            .unwrap()
+            .read_toml("Cargo.toml")
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("failed to parse `Cargo.toml` at line 2, column"),
+            "{err}"
+        );
+    }
+
+    pub(crate) fn tempdir() -> PathBuf {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static N: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
@@ -211,6 +462,7 @@ mod tests {
             std::process::id(),
             N.fetch_add(1, Ordering::SeqCst)
         ));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }

@@ -122,7 +122,11 @@ fn detect_json_has_the_contract_keys() {
     let out = run(&["detect", "--format", "json"], dir.path());
     assert!(out.status.success());
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["schema"], 1);
     assert_eq!(plan["language"], "node");
+    assert_eq!(plan["app_dir"], serde_json::Value::Null);
+    assert_eq!(plan["details"]["output"]["type"], "build");
+    assert_eq!(plan["evidence"]["language"]["source"], "package.json");
     assert_eq!(plan["version"], "24");
     assert_eq!(plan["package_manager"], "npm");
     assert_eq!(plan["framework"], "express");
@@ -185,8 +189,8 @@ fn nothing_to_detect_exits_1() {
     --- stderr
     error: no supported project found in `[DIR]`
 
-    hint: Node.js: no package.json
-    hint: dockgen supports Node.js projects (a package.json with a start script, `main` or a server file)
+    hint: no package.json, pyproject.toml, requirements.txt, go.mod, Cargo.toml, pom.xml or build.gradle
+    hint: dockgen supports Node.js projects
     ");
 }
 
@@ -318,4 +322,69 @@ fn odd_manifests_never_panic() {
             }
         }
     }
+}
+
+#[test]
+fn detect_lists_what_it_set_aside_and_why() {
+    let dir = fixture_copy("polyglot-next-python-scripts");
+    let out = run(&["detect"], dir.path());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("language          node  (package.json: runs a server (`next`))"),
+        "{text}"
+    );
+    assert!(
+        text.contains("set aside         python  (requirements.txt: lists no web framework or server, and nothing runs as an app)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn two_apps_fail_under_yes_naming_the_language_flag_and_the_choices() {
+    let dir = fixture_copy("polyglot-two-apps");
+    let out = run(&["init", "--yes"], dir.path());
+    insta::assert_snapshot!(transcript(&out, dir.path()), @r"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: could not determine which language's app to containerize: the project holds more than one app: node (`package.json` runs a server (`express`)), python (`manage.py` a Django project)
+
+    hint: pass `--language` with one of: node, python
+    ");
+    dir.child("Dockerfile").assert(predicate::path::missing());
+}
+
+#[test]
+fn the_language_flag_picks_one_and_refuses_a_language_that_is_not_there() {
+    let dir = fixture_copy("polyglot-two-apps");
+    let out = run(&["init", "--stdout", "--language", "node"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["detect", "--language", "rust"], dir.path());
+    insta::assert_snapshot!(transcript(&out, dir.path()), @r"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: invalid value for `--language`: `rust`: no Rust project files in `[DIR]`; found node, python
+
+    hint: run `dockgen init --help` for the accepted values
+    ");
+    let out = run(&["detect", "--language", "cobol"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn app_is_another_name_for_workspace() {
+    let dir = fixture_copy("node-workspace-ambiguous");
+    let by_app = run(&["init", "--stdout", "--app", "worker"], dir.path());
+    let by_workspace = run(&["init", "--stdout", "--workspace", "worker"], dir.path());
+    assert!(
+        by_app.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_app.stderr)
+    );
+    assert_eq!(by_app.stdout, by_workspace.stdout);
 }

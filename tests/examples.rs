@@ -11,8 +11,7 @@ fn committed_example_dockerfiles_are_current() {
         if !committed.is_file() {
             continue;
         }
-        let (_, rendered) =
-            dockgen::generate(&dir, &dockgen::detect::Overrides::default()).unwrap();
+        let (_, rendered) = dockgen::generate(&dir, &dockgen::Answers::default()).unwrap();
         let on_disk = std::fs::read_to_string(&committed).unwrap();
         assert!(
             on_disk == rendered.dockerfile,

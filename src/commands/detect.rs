@@ -4,10 +4,10 @@ use std::fmt::Write as _;
 
 use crate::cli::{DetectArgs, Format};
 use crate::error::Error;
-use crate::plan::Plan;
+use crate::plan::{Field, Plan};
 
 pub fn run(args: &DetectArgs) -> Result<(), Error> {
-    let plan = crate::plan(&args.path, &super::overrides(&args.answers)?)?;
+    let plan = crate::plan(&args.path, &args.answers)?;
     match args.format {
         Format::Json => {
             let json = serde_json::to_string_pretty(&plan).map_err(|e| Error::Template {
@@ -21,7 +21,7 @@ pub fn run(args: &DetectArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// One line per decision: the value, then where it came from.
+/// One line per decision: the value, then where it came from; then what was set aside.
 pub fn report(plan: &Plan) -> String {
     let list = |items: &[String]| {
         if items.is_empty() {
@@ -31,66 +31,74 @@ pub fn report(plan: &Plan) -> String {
         }
     };
     let rows = [
-        ("language", "language", plan.language.clone()),
         (
-            "workspace",
-            "workspace",
-            plan.node
-                .as_ref()
-                .and_then(|n| n.workspace.clone())
-                .unwrap_or_else(|| "none".into()),
+            "language",
+            Some(Field::Language),
+            plan.language().to_string(),
         ),
-        ("version", "version", plan.version.clone()),
+        (
+            "app folder",
+            Some(Field::App),
+            plan.app_dir.clone().unwrap_or_else(|| "none".into()),
+        ),
+        ("version", Some(Field::Version), plan.version.clone()),
         (
             "package manager",
-            "package_manager",
+            Some(Field::PackageManager),
             plan.package_manager.clone(),
         ),
         (
             "framework",
-            "framework",
+            Some(Field::Framework),
             plan.framework.clone().unwrap_or_else(|| "none".into()),
         ),
         (
             "build",
-            "build_command",
+            Some(Field::BuildCommand),
             plan.build_command
                 .as_ref()
                 .map_or("none".into(), |c| c.join(" ")),
         ),
         (
             "entrypoint",
-            "entrypoint",
+            Some(Field::Entrypoint),
             plan.entrypoint
                 .as_ref()
                 .map_or("unknown".into(), |c| c.join(" ")),
         ),
         (
             "port",
-            "port",
+            Some(Field::Port),
             plan.port.map_or("unknown".into(), |p| p.to_string()),
         ),
         (
             "build packages",
-            "build_packages",
+            Some(Field::BuildPackages),
             list(&plan.build_packages),
         ),
         (
             "runtime packages",
-            "runtime_packages",
+            Some(Field::RuntimePackages),
             list(&plan.runtime_packages),
         ),
-        ("builder image", "", plan.images.builder.clone()),
-        ("runtime image", "", plan.images.runtime.clone()),
+        ("builder image", None, plan.images.builder.clone()),
+        ("runtime image", None, plan.images.runtime.clone()),
     ];
     let mut out = String::new();
-    for (label, key, value) in rows {
+    for (label, field, value) in rows {
         let _ = write!(out, "{label:<17} {value}");
-        if let Some(ev) = plan.evidence.get(key) {
+        if let Some(ev) = field.and_then(|f| plan.evidence.get(&f)) {
             let at = ev.key.as_ref().map_or(String::new(), |k| format!(" {k}"));
             let _ = write!(out, "  ({}{at}: {})", ev.source, ev.note);
         }
         out.push('\n');
+    }
+    for other in &plan.set_aside {
+        let _ = writeln!(
+            out,
+            "{:<17} {}  ({}: {})",
+            "set aside", other.language, other.source, other.reason
+        );
     }
     for warning in &plan.warnings {
         let _ = writeln!(out, "warning: {warning}");

@@ -1,39 +1,58 @@
-//! `dockgen init`: detect, confirm on a terminal, render, write.
+//! `dockgen init`: detect, ask what is open on a terminal, render, write.
 
 use std::io::IsTerminal as _;
 
+use crate::answers::Argv;
 use crate::cli::InitArgs;
 use crate::error::Error;
-use crate::plan::AppKind;
+use crate::questions::{unanswered, Question};
 use crate::write::{self, Written};
 
 pub fn run(args: &InitArgs) -> Result<(), Error> {
     let interactive =
         !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let mut overrides = super::overrides(&args.answers)?;
-    let mut plan = match crate::plan(&args.path, &overrides) {
-        // On a terminal, an ambiguous monorepo is a question, not an error.
-        Err(Error::MissingAnswer { flag, detail, .. }) if interactive && flag == "--workspace" => {
-            let answer = prompt(
-                inquire::Text::new("Which workspace should the image run?")
-                    .with_help_message(&detail)
-                    .prompt(),
-            )?;
-            overrides.workspace = Some(answer);
-            crate::plan(&args.path, &overrides)?
-        }
-        other => other?,
-    };
-    if plan.kind == AppKind::Server && plan.entrypoint.is_none() && interactive {
+    let mut answers = args.answers.clone();
+    // On a terminal an open question is asked, then detection runs again with the answer.
+    let plan = loop {
+        let question = match crate::plan(&args.path, &answers) {
+            Err(Error::MissingAnswer {
+                question, detail, ..
+            }) if interactive => (question, detail),
+            Err(error) => return Err(error),
+            Ok(plan) => match unanswered(&plan).into_iter().next() {
+                Some(open) if interactive => open,
+                _ => break plan,
+            },
+        };
+        let (question, detail) = question;
         let answer = prompt(
-            inquire::Text::new("What command starts the app?")
-                .with_help_message("e.g. node dist/server.js")
+            inquire::Text::new(question.prompt())
+                .with_help_message(&detail)
                 .prompt(),
         )?;
-        overrides.entrypoint = Some(super::parse_command(&answer)?);
-        plan = crate::plan(&args.path, &overrides)?;
-    }
-    let rendered = crate::render::render(&plan, crate::rules::rules()?)?;
+        match question {
+            Question::Language => {
+                answers.language =
+                    Some(answer.parse().map_err(|e: String| Error::InvalidFlag {
+                        flag: question.flag().into(),
+                        reason: e,
+                    })?);
+            }
+            Question::App => answers.workspace = Some(answer),
+            Question::Entrypoint => {
+                answers.entrypoint =
+                    Some(
+                        answer
+                            .parse::<Argv>()
+                            .map_err(|reason| Error::InvalidFlag {
+                                flag: question.flag().into(),
+                                reason,
+                            })?,
+                    );
+            }
+        }
+    };
+    let rendered = crate::render::render(&plan)?;
 
     for warning in &plan.warnings {
         eprintln!("warning: {warning}");

@@ -1,53 +1,127 @@
-//! Detection: which language a project is, and every decision that follows, as a `Plan`.
+//! Detection: which language's app the project is, and every decision that follows, as a `Plan`.
 //!
-//! Detectors report facts; they never render. Each reads the disk only through `Project`.
+//! Every registered language first *recognizes* the project cheaply and says how strongly its
+//! files look like the app (`Candidate`); the strongest wins, ties are a question, and only
+//! the winner's full detector runs — so a broken manifest of a losing language never aborts
+//! detection. Detectors report facts; they never render. Each reads the disk only through
+//! `Project`. Answers (flags) are applied in one place, [`apply`].
 
-mod node;
+pub mod go;
+pub mod java;
+pub mod node;
+pub mod python;
+pub mod rust;
 pub mod safe;
 
+use crate::answers::Answers;
 use crate::error::Error;
-use crate::plan::{Evidence, Plan};
+use crate::languages::{self, LANGUAGES};
+use crate::plan::{Candidate, Evidence, Field, Language, Plan, Strength, WarningKind};
 use crate::project::Project;
-use crate::rules::Rules;
+use crate::questions::Question;
 
-/// What one detector concluded.
-pub enum Detection {
-    Found(Box<Plan>),
-    /// Not this language, and why (shown when nothing at all is detected).
-    Skipped(String),
+/// Detects the project's app and applies `answers`.
+pub fn detect(project: &Project, answers: &Answers) -> Result<Plan, Error> {
+    let candidates = recognize(project)?;
+    let (language, evidence) = choose(project, &candidates, answers.language)?;
+    let support = languages::support(language);
+    let Some(detect) = support.detect else {
+        let chosen = candidates.iter().find(|c| c.language == language);
+        return Err(Error::NotSupported {
+            language,
+            file: chosen.map_or_else(|| "--language".into(), |c| c.source.clone()),
+            reason: chosen.map_or_else(|| "given on the command line".into(), |c| c.reason.clone()),
+        });
+    };
+    let mut plan = detect(project, answers)?;
+    plan.evidence.insert(Field::Language, evidence);
+    plan.set_aside = candidates
+        .into_iter()
+        .filter(|c| c.language != language)
+        .collect();
+    apply(plan, answers)
 }
 
-/// Values supplied on the command line; each replaces the detected one.
-#[derive(Debug, Default, Clone)]
-pub struct Overrides {
-    pub entrypoint: Option<Vec<String>>,
-    pub port: Option<u16>,
-    pub version: Option<String>,
-    /// The workspace folder or package name to containerize in a monorepo.
-    pub workspace: Option<String>,
-}
-
-type Detector = fn(&Project, &Rules, &Overrides) -> Result<Detection, Error>;
-
-/// Runs the detectors in order and returns the first plan, with overrides applied.
-pub fn detect(project: &Project, rules: &Rules, overrides: &Overrides) -> Result<Plan, Error> {
-    let mut reasons = Vec::new();
-    let detectors: [(&str, Detector); 1] = [("Node.js", |p, r, o| node::detect(p, &r.node, o))];
-    for (name, detector) in detectors {
-        match detector(project, rules, overrides)? {
-            Detection::Found(plan) => return apply(*plan, overrides),
-            Detection::Skipped(why) => reasons.push(format!("{name}: {why}")),
-        }
+/// Every language's candidate, in registry order.
+pub fn recognize(project: &Project) -> Result<Vec<Candidate>, Error> {
+    let mut candidates = Vec::new();
+    for lang in &LANGUAGES {
+        candidates.extend((lang.recognize)(project)?);
     }
-    Err(Error::NothingDetected {
-        path: project.root().to_path_buf(),
-        reason: reasons.join("; "),
-    })
+    Ok(candidates)
 }
 
-fn apply(mut plan: Plan, overrides: &Overrides) -> Result<Plan, Error> {
-    if let Some(argv) = &overrides.entrypoint {
+/// The language whose app the project is: `--language`, else the strongest candidate.
+fn choose(
+    project: &Project,
+    candidates: &[Candidate],
+    forced: Option<Language>,
+) -> Result<(Language, Evidence), Error> {
+    if let Some(language) = forced {
+        if !candidates.iter().any(|c| c.language == language) {
+            return Err(Error::InvalidFlag {
+                flag: "--language".into(),
+                reason: format!(
+                    "`{language}`: no {} project files in `{}`{}",
+                    language.title(),
+                    project.shown().display(),
+                    found(candidates)
+                ),
+            });
+        }
+        return Ok((language, Evidence::flag("--language")));
+    }
+    let Some(best) = candidates.iter().map(|c| c.strength).max() else {
+        return Err(Error::NothingDetected {
+            path: project.shown().to_path_buf(),
+            reason: "no package.json, pyproject.toml, requirements.txt, go.mod, Cargo.toml, pom.xml or build.gradle".into(),
+        });
+    };
+    if best < Strength::Partial {
+        let reasons: Vec<String> = candidates
+            .iter()
+            .map(|c| format!("`{}` {}", c.source, c.reason))
+            .collect();
+        return Err(Error::NothingDetected {
+            path: project.shown().to_path_buf(),
+            reason: format!("nothing here is an app: {}", reasons.join("; ")),
+        });
+    }
+    let strongest: Vec<&Candidate> = candidates.iter().filter(|c| c.strength == best).collect();
+    if best == Strength::Application && strongest.len() > 1 {
+        return Err(Error::MissingAnswer {
+            question: Question::Language,
+            detail: format!(
+                "the project holds more than one app: {}",
+                strongest
+                    .iter()
+                    .map(|c| format!("{} (`{}` {})", c.language, c.source, c.reason))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            choices: strongest.iter().map(|c| c.language.to_string()).collect(),
+        });
+    }
+    let winner = strongest[0];
+    Ok((
+        winner.language,
+        Evidence::file(&winner.source, None, winner.reason.clone()),
+    ))
+}
+
+fn found(candidates: &[Candidate]) -> String {
+    if candidates.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = candidates.iter().map(|c| c.language.id()).collect();
+    format!("; found {}", names.join(", "))
+}
+
+/// Applies the answers detection does not consume itself (`--entrypoint`, `--port`).
+pub fn apply(mut plan: Plan, answers: &Answers) -> Result<Plan, Error> {
+    if let Some(argv) = &answers.entrypoint {
         let argv: Vec<String> = argv
+            .0
             .iter()
             .map(|a| safe::safe_arg("--entrypoint", "value", a))
             .collect::<Result<_, _>>()?;
@@ -59,10 +133,11 @@ fn apply(mut plan: Plan, overrides: &Overrides) -> Result<Plan, Error> {
         }
         plan.entrypoint = Some(argv);
         plan.evidence
-            .insert("entrypoint".into(), Evidence::flag("--entrypoint"));
-        plan.warnings.retain(|w| !w.contains("--entrypoint"));
+            .insert(Field::Entrypoint, Evidence::flag("--entrypoint"));
+        plan.warnings
+            .retain(|w| w.kind != WarningKind::MissingEntrypoint);
     }
-    if let Some(port) = overrides.port {
+    if let Some(port) = answers.port {
         if port == 0 {
             return Err(Error::InvalidFlag {
                 flag: "--port".into(),
@@ -70,8 +145,23 @@ fn apply(mut plan: Plan, overrides: &Overrides) -> Result<Plan, Error> {
             });
         }
         plan.port = Some(port);
-        plan.evidence
-            .insert("port".into(), Evidence::flag("--port"));
+        plan.evidence.insert(Field::Port, Evidence::flag("--port"));
     }
     Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_is_registered_once() {
+        for language in Language::ALL {
+            assert_eq!(
+                LANGUAGES.iter().filter(|l| l.language == language).count(),
+                1,
+                "{language}"
+            );
+        }
+    }
 }

@@ -3,14 +3,15 @@
 //! Distroless has no shell and no npm, so `npm start` can never be the command; this module
 //! reads what the script would run and maps TypeScript sources to their compiled files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::script::{is_typescript, last_command, swap_extension, Command};
+use super::rules::{FrameworkRule, NodeRules};
+use super::script::{is_typescript, swap_extension, Command, Syntax};
 use crate::detect::safe::{safe_arg, safe_path};
 use crate::error::Error;
-use crate::plan::Evidence;
+use crate::plan::{Evidence, Warning, WarningKind};
 use crate::project::Project;
 
 /// TypeScript compiler settings that move files between source and output.
@@ -27,6 +28,7 @@ pub fn read_tsconfig(project: &Project) -> Result<TsConfig, Error> {
         let Some(config) = project.read_jsonc(file)? else {
             continue;
         };
+        let name = project.name(file);
         let option = |key: &str| -> Result<Option<String>, Error> {
             match config
                 .pointer(&format!("/compilerOptions/{key}"))
@@ -41,7 +43,7 @@ pub fn read_tsconfig(project: &Project) -> Result<TsConfig, Error> {
                 {
                     Ok(Some(String::new()))
                 }
-                Some(v) => safe_path(file, &format!("compilerOptions.{key}"), v).map(Some),
+                Some(v) => safe_path(&name, &format!("compilerOptions.{key}"), v).map(Some),
                 None => Ok(None),
             }
         };
@@ -76,22 +78,23 @@ const FLAGS_WITH_VALUE: &[&str] = &[
 
 pub struct Resolver<'a> {
     pub project: &'a Project,
+    pub rules: &'a NodeRules,
     pub manifest: &'a Value,
     pub ts: &'a TsConfig,
     /// The project compiles before it runs (there is a build script).
     pub builds: bool,
-    /// A framework's conventional entry (`dist/main.js` for `NestJS`).
+    /// The framework, with its conventional entry made concrete (`{project}` filled in).
+    pub framework: Option<&'a FrameworkRule>,
     pub framework_entry: Option<&'a str>,
     /// The framework's build writes its own server (Nuxt, `SvelteKit`): its entry beats scripts.
     pub framework_builds: bool,
-    pub conventional: &'a [String],
-    /// Programs that only develop or build (`vite`, `astro`), never the production command.
-    pub dev_tools: &'a [String],
+    /// Every declared dependency, production and development.
+    pub declared: &'a BTreeSet<String>,
     /// Dependency programs from package-lock.json, by name.
     pub bins: BTreeMap<String, Bin>,
     /// `node_modules/.bin/<name>` is a link node can run (npm, Yarn, Bun; pnpm writes shell shims).
     pub bin_links: bool,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// A program a dependency declares in its package.json `bin`.
@@ -152,6 +155,15 @@ pub fn lock_bins(lock: Option<&Value>) -> BTreeMap<String, Bin> {
 }
 
 impl Resolver<'_> {
+    fn manifest_name(&self) -> String {
+        self.project.name("package.json")
+    }
+
+    fn warn(&mut self, message: String) {
+        self.warnings
+            .push(Warning::new(WarningKind::Entrypoint, message));
+    }
+
     /// Start script, `start:prod`, the framework's entry, `main`, then conventional files.
     pub fn resolve(&mut self) -> Result<Option<Entry>, Error> {
         if let (Some(entry), true) = (self.framework_entry, self.framework_builds) {
@@ -166,27 +178,30 @@ impl Resolver<'_> {
                 return Ok(Some(entry));
             }
         }
-        if let Some(entry) = self.framework_entry {
-            let file = self.nest_entry().unwrap_or_else(|| entry.to_string());
+        if let Some(file) = self.framework_entry_file() {
             return Ok(Some(Entry {
                 args: vec![file],
                 evidence: Evidence::default("the framework's compiled entry"),
             }));
         }
         if let Some(main) = self.manifest.get("main").and_then(Value::as_str) {
-            let file = safe_path("package.json", "main", main)?;
+            let file = safe_path(&self.manifest_name(), "main", main)?;
             if let Some(file) = self.runnable(&file) {
                 return Ok(Some(Entry {
                     args: vec![file],
-                    evidence: Evidence::file("package.json", Some("main"), format!("`{main}`")),
+                    evidence: self.project.evidence(
+                        "package.json",
+                        Some("main"),
+                        format!("`{main}`"),
+                    ),
                 }));
             }
         }
-        for file in self.conventional {
+        for file in &self.rules.entry.conventional {
             if self.project.is_file(file) {
                 return Ok(Some(Entry {
                     args: vec![file.clone()],
-                    evidence: Evidence::file(file, None, "conventional entry file"),
+                    evidence: self.project.evidence(file, None, "conventional entry file"),
                 }));
             }
         }
@@ -196,7 +211,7 @@ impl Resolver<'_> {
                     let file = self.compiled(source);
                     return Ok(Some(Entry {
                         args: vec![file],
-                        evidence: Evidence::file(
+                        evidence: self.project.evidence(
                             source,
                             None,
                             "compiled from this conventional source",
@@ -221,18 +236,20 @@ impl Resolver<'_> {
             return Ok(None);
         };
         let note = format!("`{script}`");
-        match last_command(script) {
+        let manifest = self.manifest_name();
+        let evidence = |note: String| self.project.evidence("package.json", Some(&key), note);
+        match Syntax::new(self.rules).last_command(script) {
             Command::Node(args) => {
                 let args = self.node_args(args, &key)?;
                 Ok(args.map(|args| Entry {
                     args,
-                    evidence: Evidence::file("package.json", Some(&key), note),
+                    evidence: evidence(note),
                 }))
             }
             Command::TsRunner(file) => {
-                let file = safe_path("package.json", &key, &file)?;
+                let file = safe_path(&manifest, &key, &file)?;
                 if !self.builds {
-                    self.warnings.push(format!(
+                    self.warn(format!(
                         "`{key}` runs TypeScript through a dev runner and there is no build script; add `\"build\": \"tsc\"` so the image can run compiled JavaScript"
                     ));
                     return Ok(None);
@@ -240,21 +257,17 @@ impl Resolver<'_> {
                 let compiled = self.compiled(&file);
                 Ok(Some(Entry {
                     args: vec![compiled],
-                    evidence: Evidence::file(
-                        "package.json",
-                        Some(&key),
-                        format!("{note}, compiled by the build"),
-                    ),
+                    evidence: evidence(format!("{note}, compiled by the build")),
                 }))
             }
-            Command::Nest => Ok(self.nest_entry().map(|file| Entry {
-                args: vec![file],
-                evidence: Evidence::file(
-                    "package.json",
-                    Some(&key),
-                    format!("{note}: Nest's compiled entry"),
-                ),
-            })),
+            Command::FrameworkStart => {
+                let file = self.framework_entry_file();
+                let name = self.framework.map_or("the framework", |f| f.name.as_str());
+                Ok(file.map(|file| Entry {
+                    args: vec![file],
+                    evidence: evidence(format!("{note}: {name}'s compiled entry")),
+                }))
+            }
             Command::Script(other) if depth < 3 && other != name => {
                 self.script_entry(&other, depth + 1)
             }
@@ -265,6 +278,7 @@ impl Resolver<'_> {
 
     /// Validates `node` arguments and normalises the script path; `None` if there is none.
     fn node_args(&mut self, args: Vec<String>, key: &str) -> Result<Option<Vec<String>>, Error> {
+        let manifest = self.manifest_name();
         let mut out = Vec::new();
         let mut words = args.into_iter();
         let mut file = None;
@@ -273,15 +287,15 @@ impl Resolver<'_> {
                 if !word.contains('=') {
                     words.next();
                 }
-                self.warnings.push(format!("dropped `{word}` from `{key}`: .env files stay out of the image; pass settings with `docker run --env`"));
+                self.warn(format!("dropped `{word}` from `{key}`: .env files stay out of the image; pass settings with `docker run --env`"));
                 continue;
             }
             if word.starts_with('-') {
                 let takes_value = FLAGS_WITH_VALUE.contains(&word.as_str());
-                out.push(safe_arg("package.json", key, &word)?);
+                out.push(safe_arg(&manifest, key, &word)?);
                 if takes_value {
                     if let Some(value) = words.next() {
-                        out.push(safe_arg("package.json", key, &value)?);
+                        out.push(safe_arg(&manifest, key, &value)?);
                     }
                 }
                 continue;
@@ -289,7 +303,7 @@ impl Resolver<'_> {
             let path = if word == "." {
                 self.main_or_index()
             } else {
-                safe_path("package.json", key, &word)?
+                safe_path(&manifest, key, &word)?
             };
             let Some(path) = self.runnable(&path) else {
                 return Ok(None);
@@ -297,14 +311,15 @@ impl Resolver<'_> {
             out.push(path);
             file = Some(());
             for rest in words.by_ref() {
-                out.push(safe_arg("package.json", key, &rest)?);
+                out.push(safe_arg(&manifest, key, &rest)?);
             }
         }
         Ok(file.map(|()| out))
     }
 
-    /// A dependency's program, run by node from the file its package declares. Dev servers
-    /// and build tools are never what production runs.
+    /// A dependency's program, run by node from the file its package declares. Only a
+    /// program the lockfile or a declared dependency provides counts (`bun x.ts` and
+    /// `go run .` are not dependencies); dev servers and build tools never do.
     fn bin_entry(
         &mut self,
         program: &str,
@@ -312,38 +327,54 @@ impl Resolver<'_> {
         key: &str,
         note: &str,
     ) -> Result<Option<Entry>, Error> {
-        if self.dev_tools.iter().any(|t| t == program) {
+        if self.rules.entry.dev_tools.iter().any(|t| t == program) {
             return Ok(None);
         }
-        let program = safe_path("package.json", key, program)?;
+        let manifest = self.manifest_name();
+        let program = safe_path(&manifest, key, program)?;
         let file = match self.bins.get(&program) {
             Some(bin) => {
                 if bin.dev {
-                    self.warnings.push(format!(
+                    self.warnings.push(Warning::new(WarningKind::Entrypoint, format!(
                         "`{key}` runs `{program}` from `{}`, a devDependency: the image installs production dependencies only, so move it to `dependencies`",
                         bin.package
-                    ));
+                    )));
                 }
                 bin.path.clone()
             }
+            None if !self.declared_program(&program) => {
+                self.warn(format!("`{key}` runs `{program}`, which no dependency in package.json provides; pass `--entrypoint`"));
+                return Ok(None);
+            }
             None if self.bin_links => format!("node_modules/.bin/{program}"),
             None => {
-                self.warnings.push(format!("`{key}` runs `{program}`, whose file dockgen cannot find without a package-lock.json; pass `--entrypoint`"));
+                self.warn(format!("`{key}` runs `{program}`, whose file dockgen cannot find without a package-lock.json; pass `--entrypoint`"));
                 return Ok(None);
             }
         };
         let mut command = vec![file];
         for word in args {
-            command.push(safe_arg("package.json", key, &word)?);
+            command.push(safe_arg(&manifest, key, &word)?);
         }
         Ok(Some(Entry {
             args: command,
-            evidence: Evidence::file(
+            evidence: self.project.evidence(
                 "package.json",
                 Some(key),
                 format!("{note}: the `{program}` program of a dependency"),
             ),
         }))
+    }
+
+    /// A declared dependency provides `program`: it is named like it (`next`, `@scope/next`),
+    /// or the data names its package (`fastify` → `fastify-cli`).
+    fn declared_program(&self, program: &str) -> bool {
+        if let Some(package) = self.rules.entry.programs.get(program) {
+            return self.declared.contains(package);
+        }
+        self.declared
+            .iter()
+            .any(|d| d == program || d.rsplit('/').next() == Some(program))
     }
 
     fn main_or_index(&self) -> String {
@@ -418,15 +449,27 @@ impl Resolver<'_> {
         }
     }
 
-    /// `nest-cli.json` may rename the entry file; Nest compiles into tsconfig's outDir.
-    fn nest_entry(&self) -> Option<String> {
-        let cli = self.project.read_json("nest-cli.json").ok().flatten();
-        let entry = cli
+    /// The framework's compiled entry when it builds none of its own (`NestJS`): its
+    /// `entry_config` file may rename it, and it lands in tsconfig's outDir.
+    fn framework_entry_file(&self) -> Option<String> {
+        let entry = self.framework_entry?;
+        let Some(config) = self.framework.and_then(|f| f.entry_config.as_ref()) else {
+            return Some(entry.to_string());
+        };
+        let (dir, file) = entry.rsplit_once('/').unwrap_or(("", entry));
+        let stem = file.strip_suffix(".js").unwrap_or(file);
+        let json = self.project.read_json(&config.file).ok().flatten();
+        let stem = json
             .as_ref()
-            .and_then(|c| c.get("entryFile"))
+            .and_then(|c| c.get(&config.key))
             .and_then(Value::as_str)
-            .unwrap_or("main");
-        let out = self.ts.out_dir.as_deref().unwrap_or("dist");
-        safe_path("nest-cli.json", "entryFile", &format!("{out}/{entry}.js")).ok()
+            .unwrap_or(stem);
+        let out = self.ts.out_dir.as_deref().unwrap_or(dir);
+        safe_path(
+            &self.project.name(&config.file),
+            &config.key,
+            &format!("{out}/{stem}.js"),
+        )
+        .ok()
     }
 }

@@ -6,11 +6,11 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::entry::{self, Resolver, TsConfig};
+use super::rules::{Family, FrameworkRule};
 use super::{port, Ctx, Shape};
 use crate::detect::safe::safe_path;
 use crate::error::Error;
-use crate::plan::{AppKind, Evidence, NodeOutput};
-use crate::rules::{FrameworkKind, FrameworkRule};
+use crate::plan::{AppKind, Evidence, Field, NodeOutput, WarningKind};
 
 /// The first framework in data order the project uses. A `weak` one (a bundler) yields when a
 /// server library is a production dependency or the start script runs node itself.
@@ -18,7 +18,7 @@ pub fn choose<'r>(ctx: &Ctx<'r>) -> Option<&'r FrameworkRule> {
     let frameworks = &ctx.rules.frameworks;
     let server_in_prod = frameworks
         .iter()
-        .filter(|f| f.kind == FrameworkKind::Server)
+        .filter(|f| f.kind() == AppKind::Server)
         .any(|f| f.packages.iter().any(|p| ctx.deps.contains(p)));
     let start_runs_node = ctx.script("start").is_some_and(|s| {
         s.split_whitespace()
@@ -43,42 +43,41 @@ pub fn shape(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, 
         } else {
             "devDependencies"
         };
-        ctx.note(
-            "framework",
-            Evidence::file(
-                "package.json",
-                Some(&format!("{section}.{pkg}")),
-                format!("lists `{pkg}`"),
-            ),
+        let evidence = ctx.from_file(
+            "package.json",
+            Some(&format!("{section}.{pkg}")),
+            format!("lists `{pkg}`"),
         );
+        ctx.note(Field::Framework, evidence);
+        if let Some(incomplete) = &fw.incomplete {
+            return Err(Error::Incomplete {
+                file: ctx.manifest_name(),
+                problem: incomplete.problem.clone(),
+                fix: incomplete.fix.clone(),
+            });
+        }
     }
     if let Some(note) = framework.and_then(|f| f.note.as_ref()) {
-        ctx.warnings.push(note.clone());
+        ctx.warn(WarningKind::Framework, note.clone());
     }
     match framework {
-        Some(fw) if fw.name == "next" => next(ctx),
-        Some(fw) if fw.kind == FrameworkKind::Static => static_site(ctx, fw),
+        Some(fw) if fw.family == Family::Next => next(ctx, fw),
+        Some(fw) if fw.family == Family::Static => static_site(ctx, fw),
         _ => server(ctx, framework),
     }
 }
 
-fn next(ctx: &mut Ctx) -> Result<Shape, Error> {
+fn next(ctx: &mut Ctx, fw: &FrameworkRule) -> Result<Shape, Error> {
     static STANDALONE: OnceLock<Regex> = OnceLock::new();
     let standalone_re = STANDALONE
         .get_or_init(|| Regex::new(r#"output\s*:\s*["'`]standalone["'`]"#).expect("static regex"));
     let public = ctx.project.is_dir("public");
     let mut config = None;
     let mut standalone = false;
-    for file in [
-        "next.config.js",
-        "next.config.mjs",
-        "next.config.ts",
-        "next.config.cjs",
-        "next.config.mts",
-    ] {
+    for file in &fw.config_files {
         if let Some(text) = ctx.project.read(file)? {
             standalone = standalone_re.is_match(&text);
-            config = Some(file.to_string());
+            config = Some(file.clone());
             break;
         }
     }
@@ -90,24 +89,21 @@ fn next(ctx: &mut Ctx) -> Result<Shape, Error> {
                 .find(|p| p[0] == "-p" || p[0] == "--port")
                 .and_then(|p| p[1].parse::<u16>().ok())
         });
-    match flag_port {
-        Some(_) => ctx.note(
-            "port",
-            Evidence::file("package.json", Some("scripts.start"), "`next start --port`"),
-        ),
-        None => ctx.note("port", Evidence::default("Next.js listens on 3000")),
-    }
-    let port = Some(flag_port.unwrap_or(3000));
+    let default_port = fw.port.unwrap_or_default();
+    let evidence = match flag_port {
+        Some(_) => ctx.from_file("package.json", Some("scripts.start"), "`next start --port`"),
+        None => Evidence::default(format!("{} listens on {default_port}", fw.name)),
+    };
+    ctx.note(Field::Port, evidence);
+    let port = Some(flag_port.unwrap_or(default_port));
     let source = config.clone().unwrap_or_else(|| "package.json".into());
     if standalone {
-        ctx.note(
-            "entrypoint",
-            Evidence::file(
-                &source,
-                Some("output"),
-                "`standalone` builds a self-contained server.js",
-            ),
+        let evidence = ctx.from_file(
+            &source,
+            Some("output"),
+            "`standalone` builds a self-contained server.js",
         );
+        ctx.note(Field::Entrypoint, evidence);
         let entrypoint = Some(vec!["node".to_string(), "server.js".into()]);
         return Ok(Shape {
             kind: AppKind::Server,
@@ -116,14 +112,12 @@ fn next(ctx: &mut Ctx) -> Result<Shape, Error> {
             port,
         });
     }
-    ctx.warnings.push(format!(
+    ctx.warn(WarningKind::Framework, format!(
         "{} has no `output: 'standalone'`: the image carries all production node_modules. Add `output: 'standalone'` to the Next.js config for a much smaller image, then run dockgen again",
-        config.as_deref().map_or("the project".to_string(), |c| format!("`{c}`"))
+        config.as_deref().map_or("the project".to_string(), |c| format!("`{}`", ctx.project.name(c)))
     ));
-    ctx.note(
-        "entrypoint",
-        Evidence::file(&source, None, "no standalone output: `next start`"),
-    );
+    let evidence = ctx.from_file(&source, None, "no standalone output: `next start`");
+    ctx.note(Field::Entrypoint, evidence);
     let entrypoint = Some(
         ["node", "node_modules/next/dist/bin/next", "start"]
             .map(str::to_string)
@@ -141,14 +135,17 @@ fn static_site(ctx: &mut Ctx, fw: &FrameworkRule) -> Result<Shape, Error> {
     let dir = static_output_dir(ctx, fw)?;
     if !ctx.builds {
         return Err(Error::Incomplete {
-            file: "package.json".into(),
+            file: ctx.manifest_name(),
             problem: format!("has no build script, and a {} site is served from what the build writes to `{dir}`", fw.name),
             fix: format!("add a `build` script to package.json (for example `\"build\": \"{} build\"`)", fw.name),
         });
     }
-    ctx.note("port", Evidence::default("the static web server's port"));
     ctx.note(
-        "entrypoint",
+        Field::Port,
+        Evidence::default("the static web server's port"),
+    );
+    ctx.note(
+        Field::Entrypoint,
         Evidence::default("the static web server image's own command"),
     );
     let entrypoint = Some(vec!["nginx".to_string(), "-g".into(), "daemon off;".into()]);
@@ -166,48 +163,50 @@ fn static_site(ctx: &mut Ctx, fw: &FrameworkRule) -> Result<Shape, Error> {
 }
 
 fn static_output_dir(ctx: &Ctx, fw: &FrameworkRule) -> Result<String, Error> {
-    static OUT_DIR: OnceLock<Regex> = OnceLock::new();
-    let re = OUT_DIR
-        .get_or_init(|| Regex::new(r#"outDir\s*:\s*["'`]([^"'`]+)["'`]"#).expect("static regex"));
-    if fw.name == "vite" {
-        for file in [
-            "vite.config.ts",
-            "vite.config.js",
-            "vite.config.mjs",
-            "vite.config.mts",
-        ] {
+    if let Some(config) = &fw.output_config {
+        let re = Regex::new(&format!(
+            r#"{}\s*:\s*["'`]([^"'`]+)["'`]"#,
+            regex::escape(&config.key)
+        ))
+        .map_err(|e| Error::InvalidRule {
+            reason: format!("output_config key `{}`: {e}", config.key),
+        })?;
+        for file in &config.files {
             if let Some(text) = ctx.project.read(file)? {
                 if let Some(c) = re.captures(&text) {
-                    return safe_path(file, "build.outDir", &c[1]);
+                    return safe_path(&ctx.project.name(file), &config.key, &c[1]);
                 }
             }
         }
     }
-    if fw.name == "angular" {
-        if let Some(dir) = angular_output(ctx)? {
+    if let Some(file) = &fw.project_file {
+        if let Some(dir) = angular_output(ctx, file)? {
             return Ok(dir);
         }
     }
     Ok(fw.output.clone().unwrap_or_else(|| "dist".into()))
 }
 
-/// angular.json's `outputPath` for the default project; the application builder (Angular 17+)
-/// writes the browser files to its `browser` folder.
-/// Fills `{project}` (angular.json's default project) into a path from the data.
-fn expand(ctx: &Ctx, template: &str) -> Result<String, Error> {
-    if !template.contains("{project}") {
+/// Fills `{project}` (the default project of the framework's `project_file`, angular.json)
+/// into a path from the data.
+fn expand(ctx: &Ctx, fw: &FrameworkRule, template: &str) -> Result<String, Error> {
+    let Some(file) = fw
+        .project_file
+        .as_deref()
+        .filter(|_| template.contains("{project}"))
+    else {
         return Ok(template.to_string());
-    }
-    let config = ctx.project.read_json("angular.json")?.unwrap_or_default();
+    };
+    let config = ctx.project.read_json(file)?.unwrap_or_default();
     let Some(project) = angular_project(&config) else {
-        return Err(Error::MissingAnswer {
-            question: "the Angular project to build".into(),
-            flag: "--entrypoint".into(),
-            detail: "angular.json names no project".into(),
+        return Err(Error::Incomplete {
+            file: ctx.project.name(file),
+            problem: "names no project under `projects`".into(),
+            fix: format!("add the app to `projects` in {file}, or pass `--entrypoint`"),
         });
     };
     safe_path(
-        "angular.json",
+        &ctx.project.name(file),
         "projects",
         &template.replace("{project}", project),
     )
@@ -221,8 +220,10 @@ fn angular_project(config: &Value) -> Option<&str> {
         .or_else(|| projects.keys().next().map(String::as_str))
 }
 
-fn angular_output(ctx: &Ctx) -> Result<Option<String>, Error> {
-    let Some(config) = ctx.project.read_json("angular.json")? else {
+/// angular.json's `outputPath` for the default project; the application builder (Angular 17+)
+/// writes the browser files to its `browser` folder.
+fn angular_output(ctx: &Ctx, file: &str) -> Result<Option<String>, Error> {
+    let Some(config) = ctx.project.read_json(file)? else {
         return Ok(None);
     };
     let projects = config.get("projects").and_then(Value::as_object);
@@ -265,28 +266,29 @@ fn angular_output(ctx: &Ctx) -> Result<Option<String>, Error> {
         Some(b) => format!("{}/{b}", path.trim_end_matches('/')),
         None => path,
     };
-    safe_path("angular.json", "outputPath", &full).map(Some)
+    safe_path(&ctx.project.name(file), "outputPath", &full).map(Some)
 }
 
 fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Error> {
     let ts = entry::read_tsconfig(ctx.project)?;
     let fw_entry = framework
-        .and_then(|f| f.entry.as_deref())
-        .map(|e| expand(ctx, e))
+        .and_then(|f| Some((f, f.entry.as_deref()?)))
+        .map(|(f, e)| expand(ctx, f, e))
         .transpose()?;
     let fw_output = framework
-        .and_then(|f| f.output.as_deref())
-        .map(|o| expand(ctx, o))
+        .and_then(|f| Some((f, f.output.as_deref()?)))
+        .map(|(f, o)| expand(ctx, f, o))
         .transpose()?;
     let mut resolver = Resolver {
         project: ctx.project,
+        rules: ctx.rules,
         manifest: ctx.manifest,
         ts: &ts,
         builds: ctx.builds,
+        framework,
         framework_entry: fw_entry.as_deref(),
         framework_builds: fw_output.is_some(),
-        conventional: &ctx.rules.entry.conventional,
-        dev_tools: &ctx.rules.entry.dev_tools,
+        declared: &ctx.all,
         bins: entry::lock_bins(ctx.lock),
         bin_links: ctx.bin_links,
         warnings: Vec::new(),
@@ -305,7 +307,7 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
             } else {
                 format!("{}'s usual port; not found in the entry file", fw.name)
             };
-            ctx.note("port", Evidence::default(note));
+            ctx.note(Field::Port, Evidence::default(note));
             port = fw.port;
         }
     }
@@ -322,11 +324,14 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
         (_, None) => NodeOutput::Source,
     };
     let entrypoint = entry.map(|e| {
-        ctx.note("entrypoint", e.evidence);
+        ctx.note(Field::Entrypoint, e.evidence);
         std::iter::once("node".to_string()).chain(e.args).collect()
     });
     if entrypoint.is_none() {
-        ctx.warnings.push("no start script that runs node, no `main` and no server.js/index.js: pass `--entrypoint`".into());
+        ctx.warn(
+            WarningKind::MissingEntrypoint,
+            "no start script that runs node, no `main`, and no server.js or index.js",
+        );
     }
     Ok(Shape {
         kind: AppKind::Server,
@@ -366,14 +371,12 @@ fn server_port(ctx: &mut Ctx, ts: &TsConfig, args: &[String]) -> Option<u16> {
             continue;
         };
         if let Some(found) = port::scan(&text) {
-            ctx.note(
-                "port",
-                Evidence::file(
-                    &candidate,
-                    Some(&format!("line {}", found.line)),
-                    found.pattern,
-                ),
+            let evidence = ctx.from_file(
+                &candidate,
+                Some(&format!("line {}", found.line)),
+                found.pattern,
             );
+            ctx.note(Field::Port, evidence);
             return Some(found.port);
         }
     }

@@ -5,6 +5,8 @@ mod frameworks;
 mod native;
 mod package_manager;
 mod port;
+mod recognize;
+pub mod rules;
 mod script;
 mod version;
 mod workspace;
@@ -13,14 +15,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::detect::{Detection, Overrides};
+pub use recognize::recognize;
+pub use rules::rules;
+
+use crate::answers::Answers;
 use crate::error::Error;
-use crate::plan::{AppKind, Evidence, Images, NodeOutput, NodePlan, Plan};
+use crate::plan::{
+    AppKind, Details, Evidence, Field, Images, NodeOutput, NodePlan, Plan, Warning, WarningKind,
+    SCHEMA,
+};
 use crate::project::Project;
-use crate::rules::{NodeMajor, NodeRules, PackageManagerRule};
+use rules::{NodeMajor, NodeRules, PackageManagerRule};
 
 /// What every detection step reads, and the evidence and warnings they all add to.
 pub struct Ctx<'a> {
+    /// The app's folder (the root, or a workspace member).
     pub project: &'a Project,
     pub rules: &'a NodeRules,
     pub manifest: &'a Value,
@@ -34,17 +43,31 @@ pub struct Ctx<'a> {
     pub bin_links: bool,
     /// package-lock.json: transitive native modules and dependency programs.
     pub lock: Option<&'a Value>,
-    pub evidence: BTreeMap<String, Evidence>,
-    pub warnings: Vec<String>,
+    pub evidence: BTreeMap<Field, Evidence>,
+    pub warnings: Vec<Warning>,
 }
 
 impl Ctx<'_> {
-    pub fn note(&mut self, field: &str, evidence: Evidence) {
-        self.evidence.insert(field.to_string(), evidence);
+    pub fn note(&mut self, field: Field, evidence: Evidence) {
+        self.evidence.insert(field, evidence);
+    }
+
+    /// Evidence from `file` in the app's folder, named from the project root.
+    pub fn from_file(&self, file: &str, key: Option<&str>, note: impl Into<String>) -> Evidence {
+        self.project.evidence(file, key, note)
+    }
+
+    pub fn warn(&mut self, kind: WarningKind, message: impl Into<String>) {
+        self.warnings.push(Warning::new(kind, message));
     }
 
     pub fn script(&self, name: &str) -> Option<&str> {
         self.manifest.get("scripts")?.get(name)?.as_str()
+    }
+
+    /// The app's package.json, named from the project root (for errors).
+    pub fn manifest_name(&self) -> String {
+        self.project.name("package.json")
     }
 }
 
@@ -56,37 +79,44 @@ pub struct Shape {
     pub port: Option<u16>,
 }
 
-/// Looks for a Node.js application at the project root, or in one of its workspaces.
-pub fn detect(
-    project: &Project,
-    rules: &NodeRules,
-    overrides: &Overrides,
-) -> Result<Detection, Error> {
+/// Detects the Node.js application at the project root, or in one of its workspaces.
+pub fn detect(project: &Project, answers: &Answers) -> Result<Plan, Error> {
+    let rules = rules()?;
     let Some(manifest) = read_manifest(project)? else {
-        return Ok(Detection::Skipped("no package.json".into()));
+        return Err(Error::NothingDetected {
+            path: project.shown().to_path_buf(),
+            reason: "Node.js: no package.json".into(),
+        });
     };
-    let members = workspace::members(project, &manifest, rules)?;
+    let members = workspace::members(project, &manifest)?;
     if members.is_empty() {
-        return detect_app(
-            &Toolchain::read(project, &manifest)?,
-            project,
-            &manifest,
-            rules,
-            overrides,
-        );
+        if answers.workspace.is_some() {
+            return Err(Error::InvalidFlag {
+                flag: "--workspace".into(),
+                reason: "package.json declares no workspaces".into(),
+            });
+        }
+        let toolchain = Toolchain::read(project, &manifest)?;
+        return match detect_app(&toolchain, project, &manifest, rules, answers)? {
+            App::Plan(plan) => Ok(*plan),
+            App::NotAnApp(reason) => Err(Error::NothingDetected {
+                path: project.shown().to_path_buf(),
+                reason: format!("Node.js: {reason}"),
+            }),
+        };
     }
-    workspace::detect(project, &manifest, &members, rules, overrides)
+    workspace::detect(project, &manifest, &members, rules, answers)
 }
 
+/// package.json, which must be a JSON object.
 fn read_manifest(project: &Project) -> Result<Option<Value>, Error> {
     let manifest = project.read_json("package.json")?;
     if manifest.as_ref().is_some_and(|m| !m.is_object()) {
-        let message = "expected a JSON object".to_string();
         return Err(Error::Parse {
-            file: "package.json".into(),
+            file: project.name("package.json"),
             line: 1,
             column: 1,
-            message,
+            message: "expected a JSON object".into(),
         });
     }
     Ok(manifest)
@@ -112,14 +142,22 @@ impl<'a> Toolchain<'a> {
     }
 }
 
-/// Detects the app whose package.json is `manifest`, installing with `toolchain`'s package manager.
+/// What one package.json turned out to be.
+pub enum App {
+    Plan(Box<Plan>),
+    /// Nothing to run, and why.
+    NotAnApp(String),
+}
+
+/// Detects the app whose package.json is `manifest` in `project` (the root or a member),
+/// installing with `toolchain`'s package manager and Node version.
 fn detect_app(
     toolchain: &Toolchain,
     project: &Project,
     manifest: &Value,
     rules: &NodeRules,
-    overrides: &Overrides,
-) -> Result<Detection, Error> {
+    answers: &Answers,
+) -> Result<App, Error> {
     let deps = names(manifest, "dependencies");
     let all: BTreeSet<String> = deps
         .iter()
@@ -146,20 +184,20 @@ fn detect_app(
     let framework = frameworks::choose(&ctx);
     if framework.is_none() {
         if let Some(reason) = not_an_app(&ctx) {
-            return Ok(Detection::Skipped(reason));
+            return Ok(App::NotAnApp(reason));
         }
     }
 
     let pm = package_manager::detect(toolchain.project, toolchain.manifest, rules)?;
-    ctx.note("package_manager", pm.evidence.clone());
+    ctx.note(Field::PackageManager, pm.evidence.clone());
     ctx.warnings.extend(pm.warnings.iter().cloned());
-    ctx.bin_links = pm.rule.name != "pnpm";
+    ctx.bin_links = pm.rule.bin_links;
 
-    let version = match &overrides.version {
+    let version = match &answers.runtime_version {
         Some(flag) => version::from_flag(flag, rules)?,
         None => version::detect(toolchain.project, toolchain.manifest, rules)?,
     };
-    ctx.note("version", version.evidence);
+    ctx.note(Field::Version, version.evidence);
     ctx.warnings.extend(version.warning);
     let major = rules
         .major(version.major)
@@ -170,9 +208,10 @@ fn detect_app(
     let build_command = build_command(&mut ctx, pm.rule);
     let shape = frameworks::shape(&mut ctx, framework)?;
     let (build_packages, runtime_packages) = native::packages(&mut ctx);
-    let images = images(shape.kind, &runtime_packages, major, rules);
+    let common = crate::rules::common()?;
+    let images = images(shape.kind, &runtime_packages, major, rules, common);
     if !images.runtime_distroless && shape.kind == AppKind::Server {
-        let why = ctx.evidence.get("runtime_packages").map_or_else(
+        let why = ctx.evidence.get(&Field::RuntimePackages).map_or_else(
             || {
                 format!(
                     "Node {} is past end of life and has no distroless image",
@@ -181,21 +220,29 @@ fn detect_app(
             },
             |ev| format!("the {}", ev.note),
         );
-        ctx.warnings.push(format!(
-            "{why}, so the final image is `{}` instead of distroless",
-            images.runtime
-        ));
+        ctx.warn(
+            WarningKind::Runtime,
+            format!(
+                "{why}, so the final image is `{}` instead of distroless",
+                images.runtime
+            ),
+        );
     }
 
     let node = NodePlan {
         runtime_env: framework.map(|f| f.env.clone()).unwrap_or_default(),
         runtime_dirs: runtime_dirs(project, &shape.output, rules),
-        build_outputs: build_outputs(&shape.output),
+        build_outputs: build_outputs(&shape.output)
+            .iter()
+            .map(|o| project.name(o))
+            .collect(),
         output: shape.output,
         ..node_plan(toolchain.project, &pm, major, rules)
     };
-    Ok(Detection::Found(Box::new(Plan {
-        language: "node".into(),
+    Ok(App::Plan(Box::new(Plan {
+        schema: SCHEMA,
+        details: Details::Node(node),
+        app_dir: None,
         version: version.major.to_string(),
         package_manager: pm.rule.name.clone(),
         framework: framework.map(|f| f.name.clone()),
@@ -206,8 +253,8 @@ fn detect_app(
         build_packages,
         runtime_packages,
         images,
-        node: Some(node),
         evidence: ctx.evidence,
+        set_aside: Vec::new(),
         warnings: ctx.warnings,
     })))
 }
@@ -217,10 +264,8 @@ fn build_command(ctx: &mut Ctx, pm: &PackageManagerRule) -> Option<Vec<String>> 
     if !ctx.builds {
         return None;
     }
-    ctx.note(
-        "build_command",
-        Evidence::file("package.json", Some("scripts.build"), "the build script"),
-    );
+    let evidence = ctx.from_file("package.json", Some("scripts.build"), "the build script");
+    ctx.note(Field::BuildCommand, evidence);
     let mut argv: Vec<String> = pm.run.split_whitespace().map(str::to_string).collect();
     argv.push("build".into());
     Some(argv)
@@ -260,6 +305,7 @@ fn images(
     runtime_packages: &[String],
     major: &NodeMajor,
     rules: &NodeRules,
+    common: &crate::rules::CommonRules,
 ) -> Images {
     let builder = major.builder.clone();
     if kind == AppKind::Static {
@@ -272,19 +318,19 @@ fn images(
         };
     }
     if !runtime_packages.is_empty() || major.runtime == major.builder {
-        // The slim image has apt and the `node` user (1000).
+        // The slim image has apt and its own `node` user.
         return Images {
             runtime: builder.clone(),
             builder,
             runtime_distroless: false,
-            user: "1000:1000".into(),
+            user: rules.images.slim_user.clone(),
         };
     }
     Images {
         builder,
         runtime: major.runtime.clone(),
         runtime_distroless: true,
-        user: "65532:65532".into(),
+        user: common.image.nonroot_user.clone(),
     }
 }
 
@@ -305,10 +351,14 @@ fn node_plan(
             manifest_dirs.push(extra.clone());
         }
     }
+    let bundled = |tool: &str| {
+        let name = tool.split('@').next().unwrap_or(tool);
+        major.bundles.iter().any(|b| b == name)
+    };
     let mut setup = Vec::new();
     if rule.corepack {
-        if !major.corepack_bundled {
-            setup.push(format!("npm install --global {}", rules.images.corepack));
+        if !bundled(&rules.tools.corepack) {
+            setup.push(format!("npm install --global {}", rules.tools.corepack));
         }
         setup.push("corepack enable".to_string());
     } else if let Some(cmd) = &rule.setup {
@@ -318,11 +368,8 @@ fn node_plan(
             _ => cmd.clone(),
         };
         setup.push(cmd);
-    } else if rule.name == "yarn" && !major.yarn_classic_bundled {
-        setup.push(format!(
-            "npm install --global {}",
-            rules.images.yarn_classic
-        ));
+    } else if let Some(tool) = rule.bundled_tool.as_deref().filter(|t| !bundled(t)) {
+        setup.push(format!("npm install --global {tool}"));
     }
     let locked = pm.lockfile.is_some();
     NodePlan {
@@ -342,7 +389,6 @@ fn node_plan(
         cache: rule.cache.clone(),
         env: rule.env.clone(),
         setup,
-        workspace: None,
         workspace_manifests: Vec::new(),
         runtime_env: BTreeMap::new(),
         output: NodeOutput::Source,

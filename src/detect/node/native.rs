@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::Ctx;
-use crate::plan::Evidence;
+use crate::plan::Field;
 
 /// `(build_packages, runtime_packages)` for the native modules the project depends on.
 pub fn packages(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
@@ -45,24 +45,20 @@ pub fn packages(ctx: &mut Ctx) -> (Vec<String>, Vec<String>) {
     dedup(&mut build);
     dedup(&mut runtime);
     if !found.is_empty() {
-        ctx.note(
-            "build_packages",
-            Evidence::file(
-                "package.json",
-                None,
-                format!("native modules: {}", found.join(", ")),
-            ),
+        let evidence = ctx.from_file(
+            "package.json",
+            None,
+            format!("native modules: {}", found.join(", ")),
         );
+        ctx.note(Field::BuildPackages, evidence);
     }
     if !loaders.is_empty() {
-        ctx.note(
-            "runtime_packages",
-            Evidence::file(
-                "package.json",
-                None,
-                format!("libraries loaded by {}", loaders.join(", ")),
-            ),
+        let evidence = ctx.from_file(
+            "package.json",
+            None,
+            format!("libraries loaded by {}", loaders.join(", ")),
         );
+        ctx.note(Field::RuntimePackages, evidence);
     }
     (build, runtime)
 }

@@ -2,12 +2,13 @@
 
 use std::fmt::Write as _;
 
+use nodejs_semver::{Range, Version};
 use serde_json::Value;
 
+use super::rules::{NodeRules, PackageManagerRule};
 use crate::error::Error;
-use crate::plan::Evidence;
+use crate::plan::{Evidence, Warning, WarningKind};
 use crate::project::Project;
-use crate::rules::{NodeRules, PackageManagerRule};
 
 /// The chosen package manager and the lockfile it installs from.
 pub struct PmChoice<'r> {
@@ -16,7 +17,7 @@ pub struct PmChoice<'r> {
     pub version: Option<String>,
     pub lockfile: Option<String>,
     pub evidence: Evidence,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 pub fn detect<'r>(
@@ -35,15 +36,17 @@ pub fn detect<'r>(
             }
             acc
         });
+    let warn = |message: String| Warning::new(WarningKind::PackageManager, message);
     let mut warnings = Vec::new();
     if let Some(field) = manifest.get("packageManager").and_then(Value::as_str) {
         if let Some(choice) = from_field(project, field, &present, rules)? {
             return Ok(choice);
         }
-        warnings.push(format!("package.json `packageManager` is `{field}`, which dockgen does not know; looked at lockfiles"));
+        warnings.push(warn(format!("package.json `packageManager` is `{field}`, which dockgen does not know; looked at lockfiles")));
     }
 
     // Lockfile precedence is the order of `package_managers` in the data.
+    let mut tried = Vec::new();
     for rule in &rules.package_managers {
         let Some(lockfile) = rule
             .lockfiles
@@ -52,9 +55,11 @@ pub fn detect<'r>(
         else {
             continue;
         };
-        if rule.name == "yarn" && rule.variant.as_deref() != Some(yarn_variant(project)?) {
+        if tried.contains(&rule.name) {
             continue;
         }
+        tried.push(rule.name.clone());
+        let rule = variant_by_markers(project, rules, &rule.name)?;
         let others: Vec<&str> = present.iter().copied().filter(|f| *f != lockfile).collect();
         let mut note = format!("`{lockfile}` is present");
         if !others.is_empty() {
@@ -62,38 +67,35 @@ pub fn detect<'r>(
                 "`{lockfile}` wins over {} (no packageManager field)",
                 backticked(&others)
             );
-            warnings.push(format!(
+            warnings.push(warn(format!(
                 "found several lockfiles; used `{lockfile}` for {} and ignored {}: a stray package-lock.json usually comes from one `npm install`. Set `packageManager` in package.json or delete the stale lockfile",
                 rule.name,
                 backticked(&others)
-            ));
+            )));
         }
-        if rule.variant.is_some() {
-            let _ = write!(
-                note,
-                " (Yarn {})",
-                if rule.variant.as_deref() == Some("berry") {
-                    "2+"
-                } else {
-                    "1"
-                }
-            );
+        if let Some(variant) = &rule.variant {
+            let _ = write!(note, " ({} {variant})", rule.name);
         }
         return Ok(PmChoice {
             rule,
             version: None,
             lockfile: Some(lockfile.clone()),
-            evidence: Evidence::file(lockfile, None, note),
+            evidence: project.evidence(lockfile, None, note),
             warnings,
         });
     }
 
     let npm = rules
-        .package_manager("npm", None)
+        .package_managers
+        .last()
         .ok_or_else(|| Error::InvalidRule {
-            reason: "node.toml has no npm".into(),
+            reason: "node.toml has no package managers".into(),
         })?;
-    warnings.push("no lockfile: `npm install` resolves versions afresh on every build; commit a package-lock.json".into());
+    warnings.push(warn(format!(
+        "no lockfile: `{}` resolves versions afresh on every build; commit a {}",
+        npm.install_unlocked,
+        npm.lockfiles.first().map_or("lockfile", String::as_str)
+    )));
     Ok(PmChoice {
         rule: npm,
         version: None,
@@ -112,57 +114,93 @@ fn from_field<'r>(
 ) -> Result<Option<PmChoice<'r>>, Error> {
     let (name, version) = field.split_once('@').unwrap_or((field, ""));
     let version = version.split('+').next().unwrap_or("");
-    let variant = match (name, version) {
-        ("yarn", "") => Some(yarn_variant(project)?),
-        ("yarn", v) if v.starts_with("1.") => Some("classic"),
-        ("yarn", _) => Some("berry"),
-        _ => None,
+    let rule = match Version::parse(version) {
+        Ok(parsed) => rules
+            .package_managers
+            .iter()
+            .filter(|pm| pm.name == name)
+            .find(|pm| {
+                pm.versions
+                    .as_deref()
+                    .and_then(|r| Range::parse(r).ok())
+                    .is_none_or(|range| range.satisfies(&parsed))
+            }),
+        Err(_) if rules.package_managers.iter().any(|pm| pm.name == name) => {
+            Some(variant_by_markers(project, rules, name)?)
+        }
+        Err(_) => None,
     };
-    if let Some(rule) = rules.package_manager(name, variant) {
-        let mut warnings = Vec::new();
-        let lockfile = rule
-            .lockfiles
-            .iter()
-            .find(|f| present.contains(&f.as_str()))
-            .cloned();
-        let others: Vec<&str> = present
-            .iter()
-            .copied()
-            .filter(|f| Some(*f) != lockfile.as_deref())
-            .collect();
-        if !others.is_empty() {
-            warnings.push(format!(
-                "ignored {} because package.json `packageManager` names {name}; delete stale lockfiles",
-                backticked(&others)
-            ));
-        }
-        if lockfile.is_none() {
-            warnings.push(format!("package.json names {name} but there is no {name} lockfile; installs are not reproducible"));
-        }
-        return Ok(Some(PmChoice {
-            rule,
-            version: valid_version(version),
-            lockfile,
-            evidence: Evidence::file("package.json", Some("packageManager"), format!("`{field}`")),
-            warnings,
-        }));
+    let Some(rule) = rule else {
+        return Ok(None);
+    };
+    let warn = |message: String| Warning::new(WarningKind::PackageManager, message);
+    let mut warnings = Vec::new();
+    let lockfile = rule
+        .lockfiles
+        .iter()
+        .find(|f| present.contains(&f.as_str()))
+        .cloned();
+    let others: Vec<&str> = present
+        .iter()
+        .copied()
+        .filter(|f| Some(*f) != lockfile.as_deref())
+        .collect();
+    if !others.is_empty() {
+        warnings.push(warn(format!(
+            "ignored {} because package.json `packageManager` names {name}; delete stale lockfiles",
+            backticked(&others)
+        )));
     }
-    Ok(None)
+    if lockfile.is_none() {
+        warnings.push(warn(format!(
+            "package.json names {name} but there is no {name} lockfile; installs are not reproducible"
+        )));
+    }
+    Ok(Some(PmChoice {
+        rule,
+        version: valid_version(version),
+        lockfile,
+        evidence: project.evidence("package.json", Some("packageManager"), format!("`{field}`")),
+        warnings,
+    }))
 }
 
-/// Yarn 2+ keeps its settings in `.yarnrc.yml` and writes a `__metadata:` block in yarn.lock.
-fn yarn_variant(project: &Project) -> Result<&'static str, Error> {
-    if project.is_file(".yarnrc.yml") {
-        return Ok("berry");
+/// Among the variants of `name` (Yarn 2+ and Yarn 1), the one whose markers the project has;
+/// the variant without markers otherwise.
+fn variant_by_markers<'r>(
+    project: &Project,
+    rules: &'r NodeRules,
+    name: &str,
+) -> Result<&'r PackageManagerRule, Error> {
+    let variants: Vec<&PackageManagerRule> = rules
+        .package_managers
+        .iter()
+        .filter(|pm| pm.name == name)
+        .collect();
+    for rule in &variants {
+        let Some(markers) = &rule.markers else {
+            continue;
+        };
+        if markers.files.iter().any(|f| project.is_file(f)) {
+            return Ok(rule);
+        }
+        if let Some(line) = &markers.lockfile_line {
+            for lockfile in &rule.lockfiles {
+                let text = project.read(lockfile)?.unwrap_or_default();
+                if text.lines().take(20).any(|l| l.starts_with(line.as_str())) {
+                    return Ok(rule);
+                }
+            }
+        }
     }
-    let lock = project.read("yarn.lock")?.unwrap_or_default();
-    Ok(
-        if lock.lines().take(20).any(|l| l.starts_with("__metadata:")) {
-            "berry"
-        } else {
-            "classic"
-        },
-    )
+    variants
+        .iter()
+        .find(|r| r.markers.is_none())
+        .or(variants.first())
+        .copied()
+        .ok_or_else(|| Error::InvalidRule {
+            reason: format!("node.toml has no package manager `{name}`"),
+        })
 }
 
 /// Only plain versions reach a `RUN` line.

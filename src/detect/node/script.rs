@@ -1,4 +1,9 @@
 //! Reading package.json scripts: what a start script would run.
+//!
+//! The words that matter (package managers' `run`, TypeScript runners, wrappers such as
+//! `cross-env`, framework CLIs) come from `detectors/node.toml`.
+
+use super::rules::NodeRules;
 
 /// What one script line would run.
 #[derive(Debug, PartialEq)]
@@ -7,8 +12,8 @@ pub enum Command {
     Node(Vec<String>),
     /// A TypeScript runner (`ts-node src/main.ts`): only valid once compiled.
     TsRunner(String),
-    /// `nest start`.
-    Nest,
+    /// A framework CLI's start (`nest start`): runs the framework's compiled entry.
+    FrameworkStart,
     /// `npm run other` and friends.
     Script(String),
     /// A program from a dependency's `bin` (`fastify start app.js`), with its arguments.
@@ -16,15 +21,132 @@ pub enum Command {
     Unknown,
 }
 
-const TS_RUNNERS: &[&str] = &[
-    "ts-node",
-    "tsx",
-    "ts-node-dev",
-    "tsnd",
-    "nodemon",
-    "babel-node",
-    "node-dev",
-];
+/// The words of script syntax, taken from the rules.
+pub struct Syntax<'r> {
+    rules: &'r NodeRules,
+}
+
+impl<'r> Syntax<'r> {
+    pub fn new(rules: &'r NodeRules) -> Self {
+        Syntax { rules }
+    }
+
+    /// The last command in a script line that starts something (`a && b` runs `b` last).
+    pub fn last_command(&self, script: &str) -> Command {
+        let Ok(words) = shell_words::split(script) else {
+            return Command::Unknown;
+        };
+        // A dependency's program is the weakest reading: `node server.js | pino-pretty` runs node.
+        let mut best = Command::Unknown;
+        let mut bin = None;
+        for segment in words.split(|w| matches!(w.as_str(), "&&" | "||" | ";" | "&" | "|")) {
+            match self.classify(segment) {
+                Command::Unknown => {}
+                Command::Bin(..) if bin.is_some() => {}
+                command @ Command::Bin(..) => bin = Some(command),
+                command => best = command,
+            }
+        }
+        match (best, bin) {
+            (Command::Unknown, Some(bin)) => bin,
+            (best, _) => best,
+        }
+    }
+
+    fn classify(&self, segment: &[String]) -> Command {
+        let entry = &self.rules.entry;
+        let is = |list: &[String], word: &str| list.iter().any(|w| w == word);
+        let mut start = 0;
+        // Environment prefixes: `NODE_ENV=production node x`, `cross-env A=b node x`, `dotenv -- node x`.
+        while let Some(word) = segment.get(start) {
+            let is_assignment = word.split_once('=').is_some_and(|(k, _)| {
+                !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+            if is_assignment || is(&entry.env_prefixes, word) {
+                start += 1;
+            } else if is(&entry.dashdash_prefixes, word) {
+                start = segment[start..]
+                    .iter()
+                    .position(|w| w == "--")
+                    .map_or(segment.len(), |i| start + i + 1);
+            } else {
+                break;
+            }
+        }
+        let words = &segment[start..];
+        let Some(program) = words.first().map(String::as_str) else {
+            return Command::Unknown;
+        };
+        let rest: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+        if program == "node" || program == "nodejs" {
+            return if rest.iter().any(|w| !w.starts_with('-')) {
+                Command::Node(rest.iter().map(|w| (*w).to_string()).collect())
+            } else {
+                Command::Unknown
+            };
+        }
+        if let Some(script) = self.package_manager_script(words) {
+            return script;
+        }
+        let joined = words.join(" ");
+        if self
+            .rules
+            .frameworks
+            .iter()
+            .filter_map(|f| f.start_command.as_deref())
+            .any(|start| joined == start || joined.starts_with(&format!("{start} ")))
+        {
+            return Command::FrameworkStart;
+        }
+        if is(&entry.ts_runners, program) {
+            let file = rest.iter().find(|w| {
+                !w.starts_with('-') && *w != &"watch" && (is_typescript(w) || w.ends_with(".js"))
+            });
+            return match file {
+                Some(f) if is_typescript(f) => Command::TsRunner((*f).to_string()),
+                Some(f) => Command::Node(vec![(*f).to_string()]),
+                None => Command::Unknown,
+            };
+        }
+        if is(&entry.exec_prefixes, program) {
+            return self.classify(&words[1..]);
+        }
+        Command::Bin(
+            program.to_string(),
+            rest.iter().map(|w| (*w).to_string()).collect(),
+        )
+    }
+
+    /// `npm run x`, `yarn x`, `npm start`: the script a package manager runs, if any.
+    fn package_manager_script(&self, words: &[String]) -> Option<Command> {
+        let script =
+            |w: Option<&String>| w.map_or(Command::Unknown, |s| Command::Script(s.clone()));
+        for pm in &self.rules.package_managers {
+            let run: Vec<&str> = pm.run.split_whitespace().collect();
+            if words.len() >= run.len() && words.iter().zip(&run).all(|(a, b)| a == b) {
+                return Some(script(words.get(run.len())));
+            }
+            if words.first() != Some(&pm.name) {
+                continue;
+            }
+            let next = words.get(1);
+            if next.is_some_and(|n| pm.run_lifecycle.contains(n)) {
+                return Some(script(next));
+            }
+            if pm.run_shorthand {
+                return Some(match next {
+                    Some(s)
+                        if !s.starts_with('-') && !self.rules.entry.pm_subcommands.contains(s) =>
+                    {
+                        Command::Script(s.clone())
+                    }
+                    _ => Command::Unknown,
+                });
+            }
+        }
+        None
+    }
+}
 
 pub fn is_typescript(file: &str) -> bool {
     [".ts", ".mts", ".cts", ".tsx"]
@@ -46,96 +168,16 @@ pub fn swap_extension(file: &str) -> String {
     file.to_string()
 }
 
-/// The last command in a script line that starts something (`a && b` runs `b` last).
-pub fn last_command(script: &str) -> Command {
-    let Ok(words) = shell_words::split(script) else {
-        return Command::Unknown;
-    };
-    // A dependency's program is the weakest reading: `node server.js | pino-pretty` runs node.
-    let mut best = Command::Unknown;
-    let mut bin = None;
-    for segment in words.split(|w| matches!(w.as_str(), "&&" | "||" | ";" | "&" | "|")) {
-        match classify(segment) {
-            Command::Unknown => {}
-            Command::Bin(..) if bin.is_some() => {}
-            command @ Command::Bin(..) => bin = Some(command),
-            command => best = command,
-        }
-    }
-    match (best, bin) {
-        (Command::Unknown, Some(bin)) => bin,
-        (best, _) => best,
-    }
-}
-
-fn classify(segment: &[String]) -> Command {
-    let mut words = segment.iter().map(String::as_str).peekable();
-    // Environment prefixes: `NODE_ENV=production node x`, `cross-env A=b node x`, `dotenv -- node x`.
-    while let Some(&word) = words.peek() {
-        let is_assignment = word.split_once('=').is_some_and(|(k, _)| {
-            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        });
-        if is_assignment || word == "cross-env" || word == "env" {
-            words.next();
-        } else if word == "dotenv" || word == "dotenvx" {
-            for w in words.by_ref() {
-                if w == "--" {
-                    break;
-                }
-            }
-        } else {
-            break;
-        }
-    }
-    let Some(program) = words.next() else {
-        return Command::Unknown;
-    };
-    let rest: Vec<&str> = words.collect();
-    match program {
-        "node" | "nodejs" => {
-            if rest.iter().any(|w| !w.starts_with('-')) {
-                Command::Node(rest.iter().map(|w| (*w).to_string()).collect())
-            } else {
-                Command::Unknown
-            }
-        }
-        "nest" if rest.first() == Some(&"start") => Command::Nest,
-        "npm" | "pnpm" | "bun" if rest.first() == Some(&"run") => rest
-            .get(1)
-            .map_or(Command::Unknown, |s| Command::Script((*s).to_string())),
-        "yarn" | "pnpm" => match rest.first() {
-            Some(&"run") => rest
-                .get(1)
-                .map_or(Command::Unknown, |s| Command::Script((*s).to_string())),
-            Some(s) if !s.starts_with('-') && !["install", "add", "build"].contains(s) => {
-                Command::Script((*s).to_string())
-            }
-            _ => Command::Unknown,
-        },
-        runner if TS_RUNNERS.contains(&runner) => {
-            let file = rest.iter().find(|w| {
-                !w.starts_with('-') && *w != &"watch" && (is_typescript(w) || w.ends_with(".js"))
-            });
-            match file {
-                Some(f) if is_typescript(f) => Command::TsRunner((*f).to_string()),
-                Some(f) => Command::Node(vec![(*f).to_string()]),
-                None => Command::Unknown,
-            }
-        }
-        "npx" | "exec" => classify(&segment[1..]),
-        program => Command::Bin(
-            program.to_string(),
-            rest.iter().map(|w| (*w).to_string()).collect(),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn node(args: &[&str]) -> Command {
         Command::Node(args.iter().map(|s| (*s).to_string()).collect())
+    }
+
+    fn last_command(script: &str) -> Command {
+        Syntax::new(super::super::rules::rules().unwrap()).last_command(script)
     }
 
     #[test]
@@ -157,7 +199,7 @@ mod tests {
             last_command("dotenv -e .env -- node app.js"),
             node(&["app.js"])
         );
-        assert_eq!(last_command("nest start"), Command::Nest);
+        assert_eq!(last_command("nest start"), Command::FrameworkStart);
         assert_eq!(
             last_command("ts-node -r tsconfig-paths/register src/main.ts"),
             Command::TsRunner("src/main.ts".into())
@@ -171,6 +213,11 @@ mod tests {
             Command::Script("serve".into())
         );
         assert_eq!(last_command("yarn serve"), Command::Script("serve".into()));
+        assert_eq!(
+            last_command("npm start --workspace=packages/api"),
+            Command::Script("start".into())
+        );
+        assert_eq!(last_command("yarn install"), Command::Unknown);
         assert_eq!(
             last_command("next start"),
             Command::Bin("next".into(), vec!["start".into()])

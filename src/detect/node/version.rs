@@ -3,16 +3,20 @@
 use nodejs_semver::Range;
 use serde_json::Value;
 
+use super::rules::NodeRules;
 use crate::error::Error;
-use crate::plan::Evidence;
+use crate::plan::{Evidence, Warning, WarningKind};
 use crate::project::Project;
-use crate::rules::NodeRules;
 
 /// The chosen major, why, and anything the user should know.
 pub struct VersionChoice {
     pub major: u32,
     pub evidence: Evidence,
-    pub warning: Option<String>,
+    pub warning: Option<Warning>,
+}
+
+fn warning(message: String) -> Warning {
+    Warning::new(WarningKind::Version, message)
 }
 
 /// Resolves the Node.js major from the project's files in precedence order.
@@ -25,7 +29,7 @@ pub fn detect(
         if let Some(text) = project.read(file)? {
             let spec = first_meaningful_line(&text);
             if !spec.is_empty() {
-                return Ok(from_spec(spec, file, None, rules));
+                return Ok(from_spec(spec, &project.name(file), None, rules));
             }
         }
     }
@@ -35,18 +39,23 @@ pub fn detect(
             if matches!(words.next(), Some("nodejs" | "node")) {
                 if let Some(spec) = words.next() {
                     let key = format!("line {}", i + 1);
-                    return Ok(from_spec(spec, ".tool-versions", Some(&key), rules));
+                    return Ok(from_spec(
+                        spec,
+                        &project.name(".tool-versions"),
+                        Some(&key),
+                        rules,
+                    ));
                 }
             }
         }
     }
     if let Some(range) = manifest.pointer("/engines/node").and_then(Value::as_str) {
-        return Ok(from_range(range, rules));
+        return Ok(from_range(range, &project.name("package.json"), rules));
     }
     if let Some(version) = manifest.pointer("/volta/node").and_then(Value::as_str) {
         return Ok(from_spec(
             version,
-            "package.json",
+            &project.name("package.json"),
             Some("volta.node"),
             rules,
         ));
@@ -118,28 +127,28 @@ fn from_spec(spec: &str, file: &str, key: Option<&str>, rules: &NodeRules) -> Ve
                 key,
                 format!("`{spec}` is not a version; used the current LTS"),
             ),
-            warning: Some(format!(
+            warning: Some(warning(format!(
                 "`{file}` holds `{spec}`, which is not a Node.js version; using Node {}",
                 rules.versions.default
-            )),
+            ))),
         },
     }
 }
 
 /// `engines.node`: the highest supported major the range allows.
-fn from_range(range: &str, rules: &NodeRules) -> VersionChoice {
+fn from_range(range: &str, manifest: &str, rules: &NodeRules) -> VersionChoice {
     let key = Some("engines.node");
     let Ok(parsed) = Range::parse(range) else {
         return VersionChoice {
             major: rules.versions.default,
             evidence: Evidence::file(
-                "package.json",
+                manifest,
                 key,
                 format!("`{range}` is not a valid range; used the current LTS"),
             ),
-            warning: Some(format!(
-                "package.json `engines.node` is `{range}`, not a valid semver range"
-            )),
+            warning: Some(warning(format!(
+                "{manifest} `engines.node` is `{range}`, not a valid semver range"
+            ))),
         };
     };
     let mut majors: Vec<u32> = rules.versions.major.iter().map(|m| m.major).collect();
@@ -152,7 +161,7 @@ fn from_range(range: &str, rules: &NodeRules) -> VersionChoice {
             return VersionChoice {
                 major,
                 evidence: Evidence::file(
-                    "package.json",
+                    manifest,
                     key,
                     format!("`{range}`: highest supported major it allows"),
                 ),
@@ -163,15 +172,15 @@ fn from_range(range: &str, rules: &NodeRules) -> VersionChoice {
     VersionChoice {
         major: rules.versions.default,
         evidence: Evidence::file(
-            "package.json",
+            manifest,
             key,
             format!("`{range}` allows no supported major; used the current LTS"),
         ),
-        warning: Some(format!(
-            "package.json `engines.node` is `{range}`, which allows none of Node {}; using Node {}",
+        warning: Some(warning(format!(
+            "{manifest} `engines.node` is `{range}`, which allows none of Node {}; using Node {}",
             supported_list(rules),
             rules.versions.default
-        )),
+        ))),
     }
 }
 
@@ -200,10 +209,10 @@ fn supported_or_nearest(
     VersionChoice {
         major: chosen,
         evidence: Evidence::file(file, key, format!("{note}; Node {major} has no maintained image, used {chosen}")),
-        warning: Some(format!(
+        warning: Some(warning(format!(
             "`{file}` asks for Node {major}, which has no maintained image; using Node {chosen} (supported: {})",
             supported_list(rules)
-        )),
+        ))),
     }
 }
 
@@ -231,14 +240,14 @@ fn supported_list(rules: &NodeRules) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::rules;
+    use crate::detect::node::rules::rules;
 
     fn range(r: &str) -> u32 {
-        from_range(r, &rules().unwrap().node).major
+        from_range(r, "package.json", rules().unwrap()).major
     }
 
     fn spec(s: &str) -> u32 {
-        from_spec(s, ".nvmrc", None, &rules().unwrap().node).major
+        from_spec(s, ".nvmrc", None, rules().unwrap()).major
     }
 
     #[test]

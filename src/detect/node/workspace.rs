@@ -2,17 +2,20 @@
 //!
 //! The lockfile lives at the root, so the image is built from the root: every workspace's
 //! package.json is copied before the install, the whole tree ships (local packages are linked
-//! from `node_modules`), and the container runs from the chosen workspace's folder.
+//! from `node_modules`), and the container runs from the chosen workspace's folder (the plan's
+//! `app_dir`). A member is detected through a view of its folder, so its evidence and errors
+//! already name root-relative files.
 
 use serde_json::Value;
 
-use super::{detect_app, read_manifest, Toolchain};
+use super::rules::NodeRules;
+use super::{detect_app, read_manifest, App, Toolchain};
+use crate::answers::Answers;
 use crate::detect::safe::safe_path;
-use crate::detect::{Detection, Overrides};
 use crate::error::Error;
-use crate::plan::{AppKind, Evidence, NodeOutput, Plan};
+use crate::plan::{AppKind, Details, Evidence, Field, NodeOutput, Plan};
 use crate::project::Project;
-use crate::rules::NodeRules;
+use crate::questions::Question;
 
 /// One workspace: its folder and package name.
 #[derive(Debug, Clone)]
@@ -21,13 +24,9 @@ pub struct Member {
     pub name: String,
 }
 
-/// The workspaces the root declares, in folder order; empty when it declares none.
-pub fn members(
-    project: &Project,
-    manifest: &Value,
-    rules: &NodeRules,
-) -> Result<Vec<Member>, Error> {
-    let mut patterns: Vec<(String, &str)> = Vec::new();
+/// The workspace patterns the root declares, each with the file that declares it.
+fn patterns(project: &Project, manifest: &Value) -> Result<Vec<(String, String)>, Error> {
+    let mut patterns = Vec::new();
     let declared = manifest
         .get("workspaces")
         .map(|w| w.get("packages").unwrap_or(w));
@@ -37,18 +36,9 @@ pub fn members(
         .flatten()
         .filter_map(Value::as_str)
     {
-        patterns.push((pattern.to_string(), "package.json"));
+        patterns.push((pattern.to_string(), project.name("package.json")));
     }
-    if let Some(text) = project.read("pnpm-workspace.yaml")? {
-        let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).map_err(|e| {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            Error::Parse {
-                file: "pnpm-workspace.yaml".into(),
-                line,
-                column,
-                message: e.to_string(),
-            }
-        })?;
+    if let Some(yaml) = project.read_yaml("pnpm-workspace.yaml")? {
         for pattern in yaml
             .get("packages")
             .and_then(|p| p.as_sequence())
@@ -56,49 +46,61 @@ pub fn members(
             .flatten()
             .filter_map(|p| p.as_str())
         {
-            patterns.push((pattern.to_string(), "pnpm-workspace.yaml"));
+            patterns.push((pattern.to_string(), project.name("pnpm-workspace.yaml")));
         }
     }
-    let mut dirs = Vec::new();
-    let mut excluded = Vec::new();
+    Ok(patterns)
+}
+
+/// The workspaces the root declares, in folder order; empty when it declares none.
+pub fn members(project: &Project, manifest: &Value) -> Result<Vec<Member>, Error> {
+    let patterns = patterns(project, manifest)?;
+    if patterns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut include, mut exclude) = (Vec::new(), Vec::new());
     for (pattern, file) in &patterns {
-        let (negated, pattern) = match pattern.strip_prefix('!') {
+        let (negated, glob) = match pattern.strip_prefix('!') {
             Some(rest) => (true, rest),
             None => (false, pattern.as_str()),
         };
-        // Only plain relative patterns: a workspace list must not reach outside the project.
-        let plain = pattern.replace("**", "x").replace('*', "x");
-        safe_path(file, "workspaces", &plain)?;
-        let full = project.root().join(pattern.trim_end_matches('/'));
-        let Ok(paths) = glob::glob(&full.to_string_lossy()) else {
-            continue;
-        };
-        for path in paths.flatten() {
-            let Ok(rel) = path.strip_prefix(project.root()) else {
-                continue;
-            };
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            if rel.split('/').any(|part| part == "node_modules")
-                || !path.join("package.json").is_file()
-            {
-                continue;
-            }
-            if negated {
-                excluded.push(rel);
-            } else if !dirs.contains(&rel) {
-                dirs.push(rel);
-            }
+        let glob = glob.trim_start_matches("./");
+        // Only patterns inside the project: a workspace list must not reach outside it.
+        if glob.starts_with('/') || glob.split('/').any(|part| part == "..") {
+            return Err(Error::UnsafeValue {
+                file: file.clone(),
+                key: "workspaces".into(),
+                reason: format!("`{pattern}` leaves the project"),
+            });
+        }
+        if negated {
+            exclude.push(glob);
+        } else {
+            include.push(glob);
         }
     }
-    dirs.retain(|d| !excluded.contains(d));
-    dirs.sort();
-    dirs.truncate(rules.workspaces.limit);
+    let file = &patterns[0].1;
+    let dirs = project
+        .find_dirs(&include, &exclude)
+        .map_err(|reason| Error::UnsafeValue {
+            file: file.clone(),
+            key: "workspaces".into(),
+            reason,
+        })?;
+    let limit = crate::rules::common()?.apps.limit;
     let mut members = Vec::new();
     for dir in dirs {
-        let Ok(dir) = safe_path("package.json", "workspaces", &dir) else {
+        if members.len() == limit {
+            break;
+        }
+        let member = project.at(&dir);
+        if !member.is_file("package.json") {
+            continue;
+        }
+        let Ok(dir) = safe_path(file, "workspaces", &dir) else {
             continue;
         };
-        let manifest = project.read_json(&format!("{dir}/package.json"))?;
+        let manifest = member.read_json("package.json")?;
         let name = manifest
             .as_ref()
             .and_then(|m| m.get("name"))
@@ -116,10 +118,10 @@ pub fn detect(
     manifest: &Value,
     members: &[Member],
     rules: &NodeRules,
-    overrides: &Overrides,
-) -> Result<Detection, Error> {
+    answers: &Answers,
+) -> Result<Plan, Error> {
     let toolchain = Toolchain::read(project, manifest)?;
-    let root_is_app = overrides.workspace.is_none()
+    let root_is_app = answers.workspace.is_none()
         && (manifest
             .pointer("/scripts/start")
             .and_then(Value::as_str)
@@ -127,19 +129,16 @@ pub fn detect(
             || manifest.get("main").is_some());
     if root_is_app {
         // `turbo run start` and the like resolve to nothing here: then a workspace is the app.
-        if let Detection::Found(plan) = detect_app(&toolchain, project, manifest, rules, overrides)?
-        {
+        if let App::Plan(plan) = detect_app(&toolchain, project, manifest, rules, answers)? {
             if plan.entrypoint.is_some() {
-                return Ok(Detection::Found(Box::new(adapt(
-                    *plan, manifest, members, None, rules,
-                )?)));
+                return adapt(*plan, manifest, members, None, rules);
             }
         }
     }
-    let (member, plan, evidence) = choose(&toolchain, members, rules, overrides)?;
+    let (member, plan, evidence) = choose(&toolchain, members, rules, answers)?;
     let mut plan = adapt(plan, manifest, members, Some(&member), rules)?;
-    plan.evidence.insert("workspace".into(), evidence);
-    Ok(Detection::Found(Box::new(plan)))
+    plan.evidence.insert(Field::App, evidence);
+    Ok(plan)
 }
 
 /// The workspace to containerize: the flag, then the one the root's start script runs, then
@@ -148,7 +147,7 @@ fn choose(
     toolchain: &Toolchain,
     members: &[Member],
     rules: &NodeRules,
-    overrides: &Overrides,
+    answers: &Answers,
 ) -> Result<(Member, Plan, Evidence), Error> {
     let listing = || {
         members
@@ -157,7 +156,7 @@ fn choose(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if let Some(wanted) = &overrides.workspace {
+    if let Some(wanted) = &answers.workspace {
         let wanted = wanted.trim_start_matches("./").trim_end_matches('/');
         let Some(member) = members.iter().find(|m| m.dir == wanted || m.name == wanted) else {
             return Err(Error::InvalidFlag {
@@ -168,12 +167,11 @@ fn choose(
                 ),
             });
         };
-        let plan = member_plan(toolchain, member, rules, overrides)?.ok_or_else(|| {
-            Error::InvalidFlag {
+        let plan =
+            member_plan(toolchain, member, rules, answers)?.ok_or_else(|| Error::InvalidFlag {
                 flag: "--workspace".into(),
                 reason: format!("`{}` has nothing dockgen can run", member.dir),
-            }
-        })?;
+            })?;
         return Ok((member.clone(), plan, Evidence::flag("--workspace")));
     }
     if let Some(member) = toolchain
@@ -182,26 +180,20 @@ fn choose(
         .and_then(Value::as_str)
         .and_then(|s| names_member(s, members))
     {
-        if let Some(plan) = member_plan(toolchain, member, rules, overrides)? {
-            return Ok((
-                member.clone(),
-                plan,
-                Evidence::file(
-                    "package.json",
-                    Some("scripts.start"),
-                    "the root start script runs this workspace",
-                ),
-            ));
+        if let Some(plan) = member_plan(toolchain, member, rules, answers)? {
+            let evidence = toolchain.project.evidence(
+                "package.json",
+                Some("scripts.start"),
+                "the root start script runs this workspace",
+            );
+            return Ok((member.clone(), plan, evidence));
         }
     }
+    let skip = &crate::rules::common()?.apps;
     let mut servers = Vec::new();
     let mut sites = Vec::new();
-    for member in members.iter().filter(|m| {
-        !m.dir
-            .split('/')
-            .any(|part| rules.workspaces.skip.iter().any(|s| s == part))
-    }) {
-        match member_plan(toolchain, member, rules, overrides) {
+    for member in members.iter().filter(|m| !skip.skips(&m.dir)) {
+        match member_plan(toolchain, member, rules, answers) {
             Ok(Some(plan)) if plan.kind == AppKind::Server && plan.entrypoint.is_some() => {
                 servers.push((member, plan));
             }
@@ -215,11 +207,11 @@ fn choose(
         _ => (None, ""),
     };
     if let Some((member, plan)) = pick {
-        return Ok((
-            member.clone(),
-            plan,
-            Evidence::file(&format!("{}/package.json", member.dir), None, why),
-        ));
+        let evidence = toolchain
+            .project
+            .at(&member.dir)
+            .evidence("package.json", None, why);
+        return Ok((member.clone(), plan, evidence));
     }
     let candidates: Vec<String> = servers
         .iter()
@@ -237,16 +229,20 @@ fn choose(
         })
         .collect();
     Err(Error::MissingAnswer {
-        question: "which workspace to containerize".into(),
-        flag: "--workspace".into(),
+        question: Question::App,
         detail: if candidates.is_empty() {
             format!(
                 "none of the workspaces ({}) is an app dockgen can run",
                 listing()
             )
         } else {
-            format!("the candidates are {}", candidates.join(", "))
+            format!("the candidate workspaces are {}", candidates.join(", "))
         },
+        choices: servers
+            .iter()
+            .chain(&sites)
+            .map(|(m, _)| m.dir.clone())
+            .collect(),
     })
 }
 
@@ -254,40 +250,15 @@ fn member_plan(
     toolchain: &Toolchain,
     member: &Member,
     rules: &NodeRules,
-    overrides: &Overrides,
+    answers: &Answers,
 ) -> Result<Option<Plan>, Error> {
-    let sub = Project::open(&toolchain.project.root().join(&member.dir))?;
-    let Some(sub_manifest) = read_manifest(&sub)? else {
+    let view = toolchain.project.at(&member.dir);
+    let Some(manifest) = read_manifest(&view)? else {
         return Ok(None);
     };
-    match detect_app(toolchain, &sub, &sub_manifest, rules, overrides)
-        .map_err(|e| prefix_error(e, &member.dir))?
-    {
-        Detection::Found(plan) => Ok(Some(*plan)),
-        Detection::Skipped(_) => Ok(None),
-    }
-}
-
-/// Errors from a member name the member's files, relative to the root.
-fn prefix_error(error: Error, dir: &str) -> Error {
-    match error {
-        Error::Parse {
-            file,
-            line,
-            column,
-            message,
-        } => Error::Parse {
-            file: format!("{dir}/{file}"),
-            line,
-            column,
-            message,
-        },
-        Error::UnsafeValue { file, key, reason } => Error::UnsafeValue {
-            file: format!("{dir}/{file}"),
-            key,
-            reason,
-        },
-        other => other,
+    match detect_app(toolchain, &view, &manifest, rules, answers)? {
+        App::Plan(plan) => Ok(Some(*plan)),
+        App::NotAnApp(_) => Ok(None),
     }
 }
 
@@ -304,8 +275,8 @@ fn names_member<'m>(script: &str, members: &'m [Member]) -> Option<&'m Member> {
     })
 }
 
-/// Turns a plan made inside `member` into one built from the root: workspace manifests, the
-/// build run from the root, outputs under the member's folder.
+/// Makes a plan detected inside `member` (or at the root) one built from the root: every
+/// workspace manifest copied first, the build run from the root, the app folder recorded.
 fn adapt(
     mut plan: Plan,
     root_manifest: &Value,
@@ -313,9 +284,7 @@ fn adapt(
     member: Option<&Member>,
     rules: &NodeRules,
 ) -> Result<Plan, Error> {
-    let Some(node) = plan.node.as_mut() else {
-        return Ok(plan);
-    };
+    let Details::Node(node) = &mut plan.details;
     node.workspace_manifests = members
         .iter()
         .map(|m| format!("{}/package.json", m.dir))
@@ -332,62 +301,43 @@ fn adapt(
         return Ok(plan);
     };
     let dir = member.dir.clone();
-    node.workspace = Some(dir.clone());
+    plan.app_dir = Some(dir.clone());
     // The container runs from the workspace folder; hoisted programs live at the root.
+    let workdir = &crate::rules::common()?.image.workdir;
     for arg in plan.entrypoint.iter_mut().flatten() {
         if arg.starts_with("node_modules/") {
-            *arg = format!("/app/{arg}");
+            *arg = format!("{workdir}/{arg}");
         }
     }
-    node.output = match std::mem::replace(&mut node.output, NodeOutput::Source) {
-        NodeOutput::Static {
-            dir: out,
-            root,
-            spa,
-        } => NodeOutput::Static {
-            dir: format!("{dir}/{out}"),
-            root,
-            spa,
-        },
-        NodeOutput::Bundle { dir: out } => NodeOutput::Bundle {
-            dir: format!("{dir}/{out}"),
-        },
-        standalone @ NodeOutput::NextStandalone { .. } => standalone,
-        NodeOutput::Source | NodeOutput::Build { .. } | NodeOutput::NextServer { .. } => {
-            NodeOutput::Source
-        }
-    };
+    // Only outputs that carry everything they need ship alone; the rest ships the tree.
+    if matches!(
+        node.output,
+        NodeOutput::Build { .. } | NodeOutput::NextServer { .. }
+    ) {
+        node.output = NodeOutput::Source;
+    }
     node.runtime_dirs.clear();
-    node.build_outputs = node
-        .build_outputs
-        .iter()
-        .map(|o| format!("{dir}/{o}"))
-        .collect();
 
-    // Evidence read inside the member names files relative to the root.
-    for (field, ev) in &mut plan.evidence {
-        if !matches!(ev.source.as_str(), "default" | "flag")
-            && !["package_manager", "version"].contains(&field.as_str())
-        {
-            ev.source = format!("{dir}/{}", ev.source);
-        }
-    }
     let pm = rules
         .package_managers
         .iter()
-        .find(|pm| pm.name == plan.package_manager);
+        .find(|pm| pm.name == plan.package_manager)
+        .ok_or_else(|| Error::InvalidRule {
+            reason: format!(
+                "node.toml has no package manager `{}`",
+                plan.package_manager
+            ),
+        })?;
     if root_manifest
         .pointer("/scripts/build")
         .and_then(Value::as_str)
         .is_some()
     {
-        let mut argv: Vec<String> = pm
-            .map(|pm| pm.run.split_whitespace().map(str::to_string).collect())
-            .unwrap_or_default();
+        let mut argv: Vec<String> = pm.run.split_whitespace().map(str::to_string).collect();
         argv.push("build".into());
         plan.build_command = Some(argv);
         plan.evidence.insert(
-            "build_command".into(),
+            Field::BuildCommand,
             Evidence::file(
                 "package.json",
                 Some("scripts.build"),
@@ -395,10 +345,8 @@ fn adapt(
             ),
         );
     } else if plan.build_command.is_some() {
-        let template = pm.map_or("npm run build --workspace={dir}", |pm| {
-            pm.build_workspace.as_str()
-        });
-        let command = template
+        let command = pm
+            .build_workspace
             .replace("{dir}", &dir)
             .replace("{name}", &member.name);
         if let Some(bad) = command
