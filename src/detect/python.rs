@@ -80,35 +80,16 @@ pub fn recognize(project: &Project) -> Result<Option<Candidate>, Error> {
             declared.extend(text.lines().filter_map(requirement_name).map(|n| (n, file)));
         }
     }
-    match project.read_toml("pyproject.toml") {
-        Ok(Some(pyproject)) => {
-            let scripts = pyproject
-                .get("project")
-                .and_then(|p| p.get("scripts"))
-                .or_else(|| pyproject.get("tool")?.get("poetry")?.get("scripts"))
-                .and_then(toml::Value::as_table)
-                .is_some_and(|t| !t.is_empty());
-            if scripts {
-                return candidate(
-                    Strength::Application,
-                    "pyproject.toml",
-                    "declares console scripts".into(),
-                );
-            }
-            let listed = pyproject
-                .get("project")
-                .and_then(|p| p.get("dependencies"))
-                .and_then(toml::Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(toml::Value::as_str)
-                .filter_map(requirement_name);
-            let poetry = pyproject
-                .get("tool")
-                .and_then(|t| t.get("poetry")?.get("dependencies")?.as_table())
-                .into_iter()
-                .flat_map(|t| t.keys().map(|k| normalize(k)));
-            declared.extend(listed.chain(poetry).map(|n| (n, "pyproject.toml")));
+    match pyproject(project) {
+        Ok(Some((true, _))) => {
+            return candidate(
+                Strength::Application,
+                "pyproject.toml",
+                "declares console scripts".into(),
+            )
+        }
+        Ok(Some((false, names))) => {
+            declared.extend(names.into_iter().map(|n| (n, "pyproject.toml")));
         }
         Ok(None) => {}
         Err(error) => {
@@ -147,6 +128,33 @@ pub fn recognize(project: &Project) -> Result<Option<Candidate>, Error> {
         manifest,
         "lists no web framework or server, and nothing runs as an app".into(),
     )
+}
+
+/// pyproject.toml: whether it declares console scripts, and its dependencies' names.
+fn pyproject(project: &Project) -> Result<Option<(bool, Vec<String>)>, Error> {
+    let Some(pyproject) = project.read_toml("pyproject.toml")? else {
+        return Ok(None);
+    };
+    let scripts = pyproject
+        .get("project")
+        .and_then(|p| p.get("scripts"))
+        .or_else(|| pyproject.get("tool")?.get("poetry")?.get("scripts"))
+        .and_then(toml::Value::as_table)
+        .is_some_and(|t| !t.is_empty());
+    let listed = pyproject
+        .get("project")
+        .and_then(|p| p.get("dependencies"))
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_str)
+        .filter_map(requirement_name);
+    let poetry = pyproject
+        .get("tool")
+        .and_then(|t| t.get("poetry")?.get("dependencies")?.as_table())
+        .into_iter()
+        .flat_map(|t| t.keys().map(|k| normalize(k)));
+    Ok(Some((scripts, listed.chain(poetry).collect())))
 }
 
 /// The distribution name a requirement line starts with, normalized (PEP 503).
