@@ -9,6 +9,8 @@ use std::str::FromStr;
 use clap::Args;
 use serde::{Deserialize, Deserializer};
 
+use crate::detect::safe::{is_version, shown};
+use crate::error::Error;
 use crate::plan::Language;
 
 /// Answers to the questions detection may leave open, each replacing the detected value.
@@ -40,6 +42,47 @@ pub struct Answers {
     /// The port the app listens on
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..), help_heading = "Detection")]
     pub port: Option<u16>,
+}
+
+impl Answers {
+    /// Checks each supplied value by its shape before anything uses it.
+    pub fn validate(&self) -> Result<(), Error> {
+        let invalid = |flag: &str, reason: String| Error::InvalidFlag {
+            flag: flag.into(),
+            reason,
+        };
+        if let Some(version) = &self.runtime_version {
+            if !is_version(version) {
+                return Err(invalid(
+                    "--runtime-version",
+                    format!(
+                        "`{}` is not a version (digits and dots, e.g. 22 or 3.12)",
+                        shown(version)
+                    ),
+                ));
+            }
+        }
+        if let Some(folder) = &self.workspace {
+            let clean = folder.trim_start_matches("./").trim_end_matches('/');
+            if clean.is_empty()
+                || clean.starts_with('/')
+                || clean.split('/').any(|p| p == "..")
+                || clean.chars().any(char::is_control)
+            {
+                return Err(invalid(
+                    "--workspace",
+                    format!(
+                        "`{}` is not a folder inside the project or a package name",
+                        shown(folder)
+                    ),
+                ));
+            }
+        }
+        if self.port == Some(0) {
+            return Err(invalid("--port", "0 is not a port".into()));
+        }
+        Ok(())
+    }
 }
 
 /// A command as the container runs it: given as a JSON array or as shell-style words.

@@ -59,6 +59,9 @@ pub enum Error {
         fix: String,
     },
 
+    #[error("`{file}` {reason}")]
+    Refused { file: String, reason: String },
+
     #[error("invalid value for `{flag}`: {reason}")]
     InvalidFlag { flag: String, reason: String },
 
@@ -98,11 +101,11 @@ impl Error {
             | Error::Parse { .. }
             | Error::UnsafeValue { .. }
             | Error::Incomplete { .. }
-            | Error::InvalidFlag { .. } => 1,
-            Error::InvalidRule { .. }
-            | Error::Template { .. }
+            | Error::Refused { .. }
             | Error::Read { .. }
-            | Error::Write { .. } => 2,
+            | Error::Write { .. }
+            | Error::InvalidFlag { .. } => 1,
+            Error::InvalidRule { .. } | Error::Template { .. } => 2,
             Error::Cancelled => 130,
         }
     }
@@ -141,6 +144,9 @@ impl Error {
                 "or pass `--entrypoint` to supply the command yourself".into(),
             ],
             Error::Incomplete { fix, .. } => vec![fix.clone()],
+            Error::Refused { .. } => vec![
+                "dockgen reads only regular files inside the project, up to 16 MiB each; replace the link or special file with the file itself, or remove it".into(),
+            ],
             Error::InvalidFlag { .. } => {
                 vec!["run `dockgen init --help` for the accepted values".into()]
             }

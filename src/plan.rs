@@ -162,6 +162,8 @@ pub enum WarningKind {
     Runtime,
     /// Other candidates for the app were set aside.
     Candidates,
+    /// A file with credentials is kept out of the image and mounted as a build secret.
+    Secrets,
 }
 
 /// Something the user should know or change, in plain words.
@@ -248,6 +250,10 @@ pub struct Plan {
     /// OS packages the final image needs for native dependencies.
     pub runtime_packages: Vec<String>,
     pub images: Images,
+    /// Folders (relative to the app folder) the running app writes: the image creates them
+    /// owned by the runtime user and declares them volumes, so the root filesystem can be
+    /// read-only.
+    pub writable: Vec<String>,
     /// Evidence per decided field.
     pub evidence: BTreeMap<Field, Evidence>,
     /// Other languages whose files were found and set aside, and why.
@@ -309,6 +315,8 @@ pub struct NodePlan {
     pub env: BTreeMap<String, String>,
     /// Commands that prepare the package manager in the builder (`corepack enable`).
     pub setup: Vec<String>,
+    /// Registry credentials mounted as build secrets in the install steps, never copied.
+    pub secrets: Vec<Secret>,
     /// Every workspace's package.json, copied before the install (the lockfile covers them
     /// all). Non-empty exactly when the project is a monorepo: the image then holds the whole
     /// tree and runs from the app folder.
@@ -321,6 +329,15 @@ pub struct NodePlan {
     pub runtime_dirs: Vec<String>,
     /// Paths the image rebuilds (root-relative), so `.dockerignore` keeps local copies out.
     pub build_outputs: Vec<String>,
+}
+
+/// A file mounted as a build secret (`--mount=type=secret,id=…,target=…`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Secret {
+    /// The id `docker build --secret id=<id>,src=<file>` supplies.
+    pub id: String,
+    /// Where the install step sees it, relative to the image's app folder.
+    pub file: String,
 }
 
 /// What the final stage copies out of the build.

@@ -17,6 +17,7 @@ pub const DATA: (&str, &str) = ("common.toml", include_str!("../detectors/common
 #[serde(deny_unknown_fields)]
 pub struct CommonRules {
     pub image: ImageRules,
+    pub init: InitRules,
     pub apps: AppRules,
     pub dockerignore: CommonDockerignore,
 }
@@ -28,6 +29,13 @@ pub struct ImageRules {
     pub workdir: String,
     /// `uid:gid` of distroless's and scratch's non-root user.
     pub nonroot_user: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InitRules {
+    /// The init's path in the final image (`/usr/bin/tini`).
+    pub path: String,
 }
 
 #[derive(Debug, Deserialize)]

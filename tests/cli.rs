@@ -388,3 +388,19 @@ fn app_is_another_name_for_workspace() {
     );
     assert_eq!(by_app.stdout, by_workspace.stdout);
 }
+
+#[test]
+fn an_entrypoint_argument_is_quoted_not_rewritten() {
+    let dir = fixture_copy("node-npm-express");
+    let out = run(
+        &[
+            "init",
+            "--stdout",
+            "--entrypoint",
+            r#"["node", "a\",\"b", "c d"]"#,
+        ],
+        dir.path(),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(r#"CMD ["a\",\"b", "c d"]"#), "{text}");
+}

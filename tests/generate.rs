@@ -54,7 +54,17 @@ fn fixtures() {
 }
 
 const KNOWN: &[&str] = &[
-    "FROM", "WORKDIR", "ENV", "RUN", "COPY", "USER", "EXPOSE", "CMD",
+    "FROM",
+    "ARG",
+    "WORKDIR",
+    "ENV",
+    "RUN",
+    "COPY",
+    "USER",
+    "EXPOSE",
+    "VOLUME",
+    "ENTRYPOINT",
+    "CMD",
 ];
 
 /// `fixture.toml`: comments saying what the case proves, and optional `[answers]` — the
@@ -98,8 +108,13 @@ fn lint_catches_broken_files() {
             "COPY --link is not buildable with buildah 1.28",
             "CMD is not exec form: node x.js",
             "final USER `root` is not a numeric non-root uid:gid",
+            "final stage runs no init and has no `# No init:` comment saying why it needs none",
         ]
     );
+    let with_init = "FROM node:24-trixie-slim\nENTRYPOINT [\"/usr/bin/tini\", \"--\"]\nUSER 1000:1000\nCMD [\"node\", \"x.js\"]\n";
+    assert!(lint::problems(with_init, &images).is_empty());
+    let explained = "FROM node:24-trixie-slim\n# No init: the runtime handles SIGTERM.\nUSER 1000:1000\nCMD [\"node\", \"x.js\"]\n";
+    assert!(lint::problems(explained, &images).is_empty());
 }
 
 /// `dockgen init` inside the project is the README's first use: every fixture gives the same

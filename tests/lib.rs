@@ -1,5 +1,6 @@
 //! The single integration-test binary: fixtures, CLI, examples.
 
+mod bad_input;
 mod cli;
 mod examples;
 mod generate;

@@ -3,8 +3,12 @@
 use std::fmt::Write as _;
 
 use crate::cli::{DetectArgs, Format};
+use crate::detect::safe::terminal;
 use crate::error::Error;
 use crate::plan::{Field, Plan};
+
+/// The longest line the text report prints; project values are shortened before this.
+const MAX_LINE: usize = 1000;
 
 pub fn run(args: &DetectArgs) -> Result<(), Error> {
     let plan = crate::plan(&args.path, &args.answers)?;
@@ -86,22 +90,22 @@ pub fn report(plan: &Plan) -> String {
     ];
     let mut out = String::new();
     for (label, field, value) in rows {
-        let _ = write!(out, "{label:<17} {value}");
+        let mut line = format!("{label:<17} {value}");
         if let Some(ev) = field.and_then(|f| plan.evidence.get(&f)) {
             let at = ev.key.as_ref().map_or(String::new(), |k| format!(" {k}"));
-            let _ = write!(out, "  ({}{at}: {})", ev.source, ev.note);
+            let _ = write!(line, "  ({}{at}: {})", ev.source, ev.note);
         }
-        out.push('\n');
+        let _ = writeln!(out, "{}", terminal(&line, MAX_LINE));
     }
     for other in &plan.set_aside {
-        let _ = writeln!(
-            out,
+        let line = format!(
             "{:<17} {}  ({}: {})",
             "set aside", other.language, other.source, other.reason
         );
+        let _ = writeln!(out, "{}", terminal(&line, MAX_LINE));
     }
     for warning in &plan.warnings {
-        let _ = writeln!(out, "warning: {warning}");
+        let _ = writeln!(out, "warning: {}", terminal(&warning.message, MAX_LINE));
     }
     out
 }

@@ -4,6 +4,7 @@ use std::io::IsTerminal as _;
 
 use crate::answers::Argv;
 use crate::cli::InitArgs;
+use crate::detect::safe::terminal;
 use crate::error::Error;
 use crate::questions::{unanswered, Question};
 use crate::write::{self, Written};
@@ -55,12 +56,19 @@ pub fn run(args: &InitArgs) -> Result<(), Error> {
     let rendered = crate::render::render(&plan)?;
 
     for warning in &plan.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", terminal(&warning.message, 1000));
     }
     if args.stdout {
         print!("{}", rendered.dockerfile);
         return Ok(());
     }
+    // Everything is checked before the question, and nothing is written before the answer.
+    let transaction = write::Transaction::prepare(
+        &args.path,
+        &rendered.dockerfile,
+        &rendered.dockerignore,
+        args.force,
+    )?;
     if interactive {
         eprint!("{}", super::detect::report(&plan));
         let question = format!(
@@ -71,8 +79,7 @@ pub fn run(args: &InitArgs) -> Result<(), Error> {
             return Err(Error::Cancelled);
         }
     }
-    let dockerfile = write::write_dockerfile(&args.path, &rendered.dockerfile, args.force)?;
-    let ignore = write::write_dockerignore(&args.path, &rendered.dockerignore)?;
+    let [dockerfile, ignore] = transaction.commit()?;
     let dockerfile_path = args.path.join("Dockerfile");
     let ignore_path = args.path.join(".dockerignore");
     match dockerfile {

@@ -22,6 +22,7 @@ use crate::questions::Question;
 
 /// Detects the project's app and applies `answers`.
 pub fn detect(project: &Project, answers: &Answers) -> Result<Plan, Error> {
+    answers.validate()?;
     let candidates = recognize(project)?;
     let (language, evidence) = choose(project, &candidates, answers.language)?;
     let support = languages::support(language);
@@ -138,12 +139,6 @@ pub fn apply(mut plan: Plan, answers: &Answers) -> Result<Plan, Error> {
             .retain(|w| w.kind != WarningKind::MissingEntrypoint);
     }
     if let Some(port) = answers.port {
-        if port == 0 {
-            return Err(Error::InvalidFlag {
-                flag: "--port".into(),
-                reason: "0 is not a port".into(),
-            });
-        }
         plan.port = Some(port);
         plan.evidence.insert(Field::Port, Evidence::flag("--port"));
     }

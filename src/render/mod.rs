@@ -55,12 +55,29 @@ pub struct Common<'a> {
     pub port: Option<u16>,
     pub build_packages: &'a [String],
     pub runtime_packages: &'a [String],
+    /// App-relative folders the app writes (made volumes).
+    pub writable: &'a [String],
+    /// Where a final stage keeps its init (`/usr/bin/tini`).
+    pub init: &'a str,
+    /// The writable folders as absolute paths in exec form, for `VOLUME`.
+    pub volumes: String,
 }
 
 impl<'a> Common<'a> {
     pub fn new(plan: &'a Plan) -> Result<Self, Error> {
+        let common = crate::rules::common()?;
+        let app = &common.image.workdir;
+        let folder = plan
+            .app_dir
+            .as_ref()
+            .map_or(app.clone(), |dir| format!("{app}/{dir}"));
+        let volumes: Vec<String> = plan
+            .writable
+            .iter()
+            .map(|w| format!("{folder}/{w}"))
+            .collect();
         Ok(Common {
-            app: &crate::rules::common()?.image.workdir,
+            app,
             app_dir: plan.app_dir.as_deref(),
             version: &plan.version,
             framework: plan.framework.as_deref(),
@@ -70,6 +87,9 @@ impl<'a> Common<'a> {
             port: plan.port,
             build_packages: &plan.build_packages,
             runtime_packages: &plan.runtime_packages,
+            writable: &plan.writable,
+            init: &common.init.path,
+            volumes: exec_form(&volumes),
         })
     }
 }

@@ -35,8 +35,13 @@ struct NodeContext<'a> {
     uid: &'a str,
     /// Why the final image is not distroless, when it is not.
     runtime_reason: String,
-    /// The exec-form `CMD` (distroless's entrypoint is already `node`).
+    /// The exec-form `ENTRYPOINT`: the init, then node on distroless.
+    entrypoint: String,
+    /// The exec-form `CMD` (node's arguments on distroless).
     cmd: String,
+    /// The init's Debian package and the file it installs.
+    init_package: &'a str,
+    init_file: &'a str,
 }
 
 pub fn render(plan: &Plan) -> Result<Rendering, Error> {
@@ -53,6 +58,12 @@ pub fn render(plan: &Plan) -> Result<Rendering, Error> {
     } else {
         "Native modules load OS libraries, so the runtime is the slim image (it has apt).".into()
     };
+    let rules = crate::detect::node::rules()?;
+    let common = Common::new(plan)?;
+    let mut entrypoint = vec![common.init.to_string(), "--".to_string()];
+    if plan.images.runtime_distroless {
+        entrypoint.push(rules.images.distroless_node.clone());
+    }
     let cmd = match (&plan.entrypoint, plan.kind) {
         (Some(argv), AppKind::Server) => {
             let cmd_args =
@@ -66,7 +77,7 @@ pub fn render(plan: &Plan) -> Result<Rendering, Error> {
         _ => String::new(),
     };
     let value = NodeContext {
-        common: Common::new(plan)?,
+        common,
         node,
         manifests: node.manifests.join(" "),
         ws: plan
@@ -77,11 +88,15 @@ pub fn render(plan: &Plan) -> Result<Rendering, Error> {
         prod_deps: !self_contained,
         uid: plan.images.user.split(':').next().unwrap_or(""),
         runtime_reason,
+        entrypoint: exec_form(&entrypoint),
         cmd,
+        init_package: &rules.images.init_package,
+        init_file: &rules.images.init_file,
     };
-    let rules = crate::detect::node::rules()?;
     let mut ignore = rules.dockerignore.lines.clone();
     ignore.extend(node.build_outputs.iter().cloned());
+    // Credentials reach the install as secrets, never through the context.
+    ignore.extend(node.secrets.iter().map(|s| s.file.clone()));
     Ok(Rendering {
         template: "node.Dockerfile",
         context: context("node.Dockerfile", &value)?,

@@ -1,7 +1,9 @@
 //! A structural lint of generated Dockerfiles, run on every fixture in `cargo test`.
 //!
 //! hadolint runs in CI; this catches the mistakes that make an image fail to build or run
-//! even when it lints clean: unknown stages, a root final stage, shell-form commands.
+//! even when it lints clean: unknown stages, a root final stage, shell-form commands, and a
+//! final stage whose PID 1 would ignore SIGTERM (it must run an init, or say why it needs none
+//! in a `# No init:` comment).
 
 /// Every problem found, empty when the file is sound.
 pub fn problems(dockerfile: &str, images: &[String]) -> Vec<String> {
@@ -9,6 +11,7 @@ pub fn problems(dockerfile: &str, images: &[String]) -> Vec<String> {
     let mut stages: Vec<String> = Vec::new();
     let mut last_user: Option<String> = None;
     let mut has_cmd_or_inherits = false;
+    let mut init = false;
     let lines = joined_lines(dockerfile);
     for line in &lines {
         let mut words = line.split_whitespace();
@@ -28,6 +31,7 @@ pub fn problems(dockerfile: &str, images: &[String]) -> Vec<String> {
                     stages.push(rest.get(pos + 1).copied().unwrap_or("").to_string());
                 }
                 last_user = None;
+                init = false;
                 has_cmd_or_inherits = !images.iter().any(|i| i == image && i.starts_with("node:"));
             }
             "COPY" => {
@@ -47,10 +51,15 @@ pub fn problems(dockerfile: &str, images: &[String]) -> Vec<String> {
             "CMD" | "ENTRYPOINT" => {
                 has_cmd_or_inherits = true;
                 let json = rest.join(" ");
-                if serde_json::from_str::<Vec<String>>(&json).is_err() {
-                    problems.push(format!("{instruction} is not exec form: {json}"));
+                match serde_json::from_str::<Vec<String>>(&json) {
+                    Err(_) => problems.push(format!("{instruction} is not exec form: {json}")),
+                    Ok(argv) if instruction == "ENTRYPOINT" => {
+                        init = argv.first().is_some_and(|a| a.ends_with("/tini"));
+                    }
+                    Ok(_) => {}
                 }
             }
+            "#" if rest.first() == Some(&"No") && rest.get(1) == Some(&"init:") => init = true,
             "RUN" if rest.first().is_some_and(|w| w.starts_with("<<")) => {
                 problems.push("heredoc RUN".into());
             }
@@ -70,6 +79,12 @@ pub fn problems(dockerfile: &str, images: &[String]) -> Vec<String> {
             }
         }
     }
+    if !init {
+        problems.push(
+            "final stage runs no init and has no `# No init:` comment saying why it needs none"
+                .into(),
+        );
+    }
     if !has_cmd_or_inherits {
         problems.push("final stage on a plain node image has no CMD".into());
     }
@@ -82,6 +97,11 @@ fn joined_lines(text: &str) -> Vec<String> {
     let mut current = String::new();
     for line in text.lines() {
         let trimmed = line.trim();
+        // Comments are dropped, except the one that says why a final stage needs no init.
+        if current.is_empty() && trimmed.starts_with("# No init:") {
+            out.push(trimmed.to_string());
+            continue;
+        }
         if current.is_empty() && (trimmed.starts_with('#') || trimmed.is_empty()) {
             continue;
         }

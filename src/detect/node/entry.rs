@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::rules::{FrameworkRule, NodeRules};
 use super::script::{is_typescript, swap_extension, Command, Syntax};
-use crate::detect::safe::{safe_arg, safe_path};
+use crate::detect::safe::{safe_arg, safe_path, shown};
 use crate::error::Error;
 use crate::plan::{Evidence, Warning, WarningKind};
 use crate::project::Project;
@@ -34,15 +34,8 @@ pub fn read_tsconfig(project: &Project) -> Result<TsConfig, Error> {
                 .pointer(&format!("/compilerOptions/{key}"))
                 .and_then(Value::as_str)
             {
-                // "." is the project root itself.
-                Some(v)
-                    if v.trim_start_matches("./")
-                        .trim_end_matches('/')
-                        .trim_start_matches('.')
-                        .is_empty() =>
-                {
-                    Ok(Some(String::new()))
-                }
+                // "." (or "./") is the project root itself; ".." is refused below.
+                Some(v) if matches!(v.trim_end_matches('/'), "." | "") => Ok(Some(String::new())),
                 Some(v) => safe_path(&name, &format!("compilerOptions.{key}"), v).map(Some),
                 None => Ok(None),
             }
@@ -119,9 +112,11 @@ pub fn lock_bins(lock: Option<&Value>) -> BTreeMap<String, Bin> {
         .into_iter()
         .flatten()
     {
+        // A key that climbs out (`node_modules/../../x`) names nothing of the project's.
         let Some(package) = path
             .strip_prefix("node_modules/")
             .filter(|p| !p.contains("/node_modules/"))
+            .filter(|_| safe_path("package-lock.json", "packages", path).is_ok())
         else {
             continue;
         };
@@ -178,7 +173,7 @@ impl Resolver<'_> {
                 return Ok(Some(entry));
             }
         }
-        if let Some(file) = self.framework_entry_file() {
+        if let Some(file) = self.framework_entry_file()? {
             return Ok(Some(Entry {
                 args: vec![file],
                 evidence: Evidence::default("the framework's compiled entry"),
@@ -192,7 +187,7 @@ impl Resolver<'_> {
                     evidence: self.project.evidence(
                         "package.json",
                         Some("main"),
-                        format!("`{main}`"),
+                        format!("`{}`", shown(main)),
                     ),
                 }));
             }
@@ -235,7 +230,7 @@ impl Resolver<'_> {
         else {
             return Ok(None);
         };
-        let note = format!("`{script}`");
+        let note = format!("`{}`", shown(script));
         let manifest = self.manifest_name();
         let evidence = |note: String| self.project.evidence("package.json", Some(&key), note);
         match Syntax::new(self.rules).last_command(script) {
@@ -261,7 +256,7 @@ impl Resolver<'_> {
                 }))
             }
             Command::FrameworkStart => {
-                let file = self.framework_entry_file();
+                let file = self.framework_entry_file()?;
                 let name = self.framework.map_or("the framework", |f| f.name.as_str());
                 Ok(file.map(|file| Entry {
                     args: vec![file],
@@ -393,7 +388,7 @@ impl Resolver<'_> {
             .trim_end_matches('/')
             .to_string();
         if file.starts_with("node_modules/") {
-            return Some(file);
+            return (!file.split('/').any(|part| part == "..")).then_some(file);
         }
         if is_typescript(&file) {
             return self.builds.then(|| self.compiled(&file));
@@ -451,14 +446,16 @@ impl Resolver<'_> {
 
     /// The framework's compiled entry when it builds none of its own (`NestJS`): its
     /// `entry_config` file may rename it, and it lands in tsconfig's outDir.
-    fn framework_entry_file(&self) -> Option<String> {
-        let entry = self.framework_entry?;
+    fn framework_entry_file(&self) -> Result<Option<String>, Error> {
+        let Some(entry) = self.framework_entry else {
+            return Ok(None);
+        };
         let Some(config) = self.framework.and_then(|f| f.entry_config.as_ref()) else {
-            return Some(entry.to_string());
+            return Ok(Some(entry.to_string()));
         };
         let (dir, file) = entry.rsplit_once('/').unwrap_or(("", entry));
         let stem = file.strip_suffix(".js").unwrap_or(file);
-        let json = self.project.read_json(&config.file).ok().flatten();
+        let json = self.project.read_json(&config.file)?;
         let stem = json
             .as_ref()
             .and_then(|c| c.get(&config.key))
@@ -470,6 +467,6 @@ impl Resolver<'_> {
             &config.key,
             &format!("{out}/{stem}.js"),
         )
-        .ok()
+        .map(Some)
     }
 }

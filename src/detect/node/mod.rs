@@ -1,5 +1,6 @@
 //! Node.js detection: package.json and its neighbours → a `Plan`.
 
+mod credentials;
 mod entry;
 mod frameworks;
 mod native;
@@ -192,6 +193,8 @@ fn detect_app(
     ctx.note(Field::PackageManager, pm.evidence.clone());
     ctx.warnings.extend(pm.warnings.iter().cloned());
     ctx.bin_links = pm.rule.bin_links;
+    let credentials = credentials::find(toolchain.project, rules)?;
+    ctx.warnings.extend(credentials.warnings.iter().cloned());
 
     let version = match &answers.runtime_version {
         Some(flag) => version::from_flag(flag, rules)?,
@@ -229,6 +232,7 @@ fn detect_app(
         );
     }
 
+    let writable = writable(&shape.output);
     let node = NodePlan {
         runtime_env: framework.map(|f| f.env.clone()).unwrap_or_default(),
         runtime_dirs: runtime_dirs(project, &shape.output, rules),
@@ -237,7 +241,7 @@ fn detect_app(
             .map(|o| project.name(o))
             .collect(),
         output: shape.output,
-        ..node_plan(toolchain.project, &pm, major, rules)
+        ..node_plan(toolchain.project, &pm, &credentials, major, rules)
     };
     Ok(App::Plan(Box::new(Plan {
         schema: SCHEMA,
@@ -253,6 +257,7 @@ fn detect_app(
         build_packages,
         runtime_packages,
         images,
+        writable,
         evidence: ctx.evidence,
         set_aside: Vec::new(),
         warnings: ctx.warnings,
@@ -337,6 +342,7 @@ fn images(
 fn node_plan(
     project: &Project,
     pm: &package_manager::PmChoice,
+    credentials: &credentials::Credentials,
     major: &NodeMajor,
     rules: &NodeRules,
 ) -> NodePlan {
@@ -344,7 +350,7 @@ fn node_plan(
     let mut manifests = vec!["package.json".to_string()];
     manifests.extend(pm.lockfile.clone());
     let mut manifest_dirs = Vec::new();
-    for extra in &rule.extra_files {
+    for extra in rule.extra_files.iter().filter(|f| !credentials.holds(f)) {
         if project.is_file(extra) {
             manifests.push(extra.clone());
         } else if project.is_dir(extra) {
@@ -389,6 +395,7 @@ fn node_plan(
         cache: rule.cache.clone(),
         env: rule.env.clone(),
         setup,
+        secrets: credentials.secrets.clone(),
         workspace_manifests: Vec::new(),
         runtime_env: BTreeMap::new(),
         output: NodeOutput::Source,
@@ -406,6 +413,16 @@ fn runtime_dirs(project: &Project, output: &NodeOutput, rules: &NodeRules) -> Ve
             .filter(|d| *d != dir && project.is_dir(d))
             .cloned()
             .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What the server writes while it runs: Next.js caches optimized images and ISR pages.
+fn writable(output: &NodeOutput) -> Vec<String> {
+    match output {
+        NodeOutput::NextStandalone { .. } | NodeOutput::NextServer { .. } => {
+            vec![".next/cache".into()]
+        }
         _ => Vec::new(),
     }
 }

@@ -6,6 +6,7 @@ use nodejs_semver::{Range, Version};
 use serde_json::Value;
 
 use super::rules::{NodeRules, PackageManagerRule};
+use crate::detect::safe::shown;
 use crate::error::Error;
 use crate::plan::{Evidence, Warning, WarningKind};
 use crate::project::Project;
@@ -42,7 +43,10 @@ pub fn detect<'r>(
         if let Some(choice) = from_field(project, field, &present, rules)? {
             return Ok(choice);
         }
-        warnings.push(warn(format!("package.json `packageManager` is `{field}`, which dockgen does not know; looked at lockfiles")));
+        warnings.push(warn(format!(
+            "package.json `packageManager` is `{}`, which dockgen does not know; looked at lockfiles",
+            shown(field)
+        )));
     }
 
     // Lockfile precedence is the order of `package_managers` in the data.
@@ -160,7 +164,11 @@ fn from_field<'r>(
         rule,
         version: valid_version(version),
         lockfile,
-        evidence: project.evidence("package.json", Some("packageManager"), format!("`{field}`")),
+        evidence: project.evidence(
+            "package.json",
+            Some("packageManager"),
+            format!("`{}`", shown(field)),
+        ),
         warnings,
     }))
 }

@@ -26,7 +26,17 @@ pub fn recognize(project: &Project) -> Result<Option<Candidate>, Error> {
     };
     let mut best = classify(project, &manifest, rules);
     // A monorepo root is as much an app as its strongest workspace.
-    for member in workspace::members(project, &manifest).unwrap_or_default() {
+    let members = match workspace::members(project, &manifest) {
+        Ok(members) => members,
+        Err(error) => {
+            return Ok(Some(candidate(
+                Strength::Unreadable,
+                project,
+                format!("declares workspaces that cannot be read: {error}"),
+            )))
+        }
+    };
+    for member in members {
         let view = project.at(&member.dir);
         if let Ok(Some(manifest)) = read_manifest(&view) {
             let found = classify(&view, &manifest, rules);

@@ -18,6 +18,7 @@ pub struct NodeRules {
     pub images: NodeImages,
     pub tools: Tools,
     pub package_managers: Vec<PackageManagerRule>,
+    pub credentials: Vec<CredentialRule>,
     pub frameworks: Vec<FrameworkRule>,
     pub recognize: RecognizeRules,
     pub native: NativeRules,
@@ -51,12 +52,28 @@ pub struct NodeImages {
     pub static_port: u16,
     pub static_root: String,
     pub slim_user: String,
+    pub distroless_node: String,
+    pub init_package: String,
+    pub init_file: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tools {
     pub corepack: String,
+}
+
+/// A file that may hold registry credentials (`.npmrc`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialRule {
+    pub file: String,
+    /// The build secret id it is mounted as.
+    pub id: String,
+    /// Keys whose literal value is a credential.
+    pub markers: Vec<String>,
+    /// Mount it as a secret at install time (else refuse and say how to fix the file).
+    pub mount: bool,
 }
 
 /// What tells a package manager's variants apart (Yarn 2+ from Yarn 1).

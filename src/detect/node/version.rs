@@ -4,6 +4,7 @@ use nodejs_semver::Range;
 use serde_json::Value;
 
 use super::rules::NodeRules;
+use crate::detect::safe::shown;
 use crate::error::Error;
 use crate::plan::{Evidence, Warning, WarningKind};
 use crate::project::Project;
@@ -71,6 +72,7 @@ pub fn detect(
 
 /// `--runtime-version`: a major dockgen has images for, or an error naming the choices.
 pub fn from_flag(flag: &str, rules: &NodeRules) -> Result<VersionChoice, Error> {
+    let flag_shown = shown(flag);
     let major = flag
         .trim_start_matches('v')
         .split('.')
@@ -85,7 +87,7 @@ pub fn from_flag(flag: &str, rules: &NodeRules) -> Result<VersionChoice, Error> 
         None => Err(Error::InvalidFlag {
             flag: "--runtime-version".into(),
             reason: format!(
-                "`{flag}` is not one of the supported Node.js majors ({})",
+                "`{flag_shown}` is not one of the supported Node.js majors ({})",
                 supported_list(rules)
             ),
         }),
@@ -101,22 +103,26 @@ fn first_meaningful_line(text: &str) -> &str {
 
 /// A version-file value: `v20.11.1`, `22`, `lts/*`, `lts/jod`, `node`.
 fn from_spec(spec: &str, file: &str, key: Option<&str>, rules: &NodeRules) -> VersionChoice {
+    let spec_shown = shown(spec);
     let lower = spec.trim().to_ascii_lowercase();
     let newest = newest_supported(rules);
     let (major, note) = if let Some(line) = lower.strip_prefix("lts/") {
         match rules.versions.lts_codenames.get(line) {
-            Some(&major) => (Some(major), format!("`{spec}` is Node {major}")),
+            Some(&major) => (Some(major), format!("`{spec_shown}` is Node {major}")),
             None => (
                 Some(rules.versions.default),
-                format!("`{spec}` means the current LTS"),
+                format!("`{spec_shown}` means the current LTS"),
             ),
         }
     } else if matches!(lower.as_str(), "node" | "latest" | "current" | "stable") {
-        (Some(newest), format!("`{spec}` means the newest release"))
+        (
+            Some(newest),
+            format!("`{spec_shown}` means the newest release"),
+        )
     } else {
         let digits = lower.trim_start_matches('v');
         let major = digits.split('.').next().and_then(|m| m.parse::<u32>().ok());
-        (major, format!("`{spec}`"))
+        (major, format!("`{spec_shown}`"))
     };
     match major {
         Some(major) => supported_or_nearest(major, file, key, note, rules),
@@ -125,10 +131,10 @@ fn from_spec(spec: &str, file: &str, key: Option<&str>, rules: &NodeRules) -> Ve
             evidence: Evidence::file(
                 file,
                 key,
-                format!("`{spec}` is not a version; used the current LTS"),
+                format!("`{spec_shown}` is not a version; used the current LTS"),
             ),
             warning: Some(warning(format!(
-                "`{file}` holds `{spec}`, which is not a Node.js version; using Node {}",
+                "`{file}` holds `{spec_shown}`, which is not a Node.js version; using Node {}",
                 rules.versions.default
             ))),
         },
@@ -137,6 +143,7 @@ fn from_spec(spec: &str, file: &str, key: Option<&str>, rules: &NodeRules) -> Ve
 
 /// `engines.node`: the highest supported major the range allows.
 fn from_range(range: &str, manifest: &str, rules: &NodeRules) -> VersionChoice {
+    let range_shown = shown(range);
     let key = Some("engines.node");
     let Ok(parsed) = Range::parse(range) else {
         return VersionChoice {
@@ -144,10 +151,10 @@ fn from_range(range: &str, manifest: &str, rules: &NodeRules) -> VersionChoice {
             evidence: Evidence::file(
                 manifest,
                 key,
-                format!("`{range}` is not a valid range; used the current LTS"),
+                format!("`{range_shown}` is not a valid range; used the current LTS"),
             ),
             warning: Some(warning(format!(
-                "{manifest} `engines.node` is `{range}`, not a valid semver range"
+                "{manifest} `engines.node` is `{range_shown}`, not a valid semver range"
             ))),
         };
     };
@@ -163,7 +170,7 @@ fn from_range(range: &str, manifest: &str, rules: &NodeRules) -> VersionChoice {
                 evidence: Evidence::file(
                     manifest,
                     key,
-                    format!("`{range}`: highest supported major it allows"),
+                    format!("`{range_shown}`: highest supported major it allows"),
                 ),
                 warning: None,
             };
@@ -174,10 +181,10 @@ fn from_range(range: &str, manifest: &str, rules: &NodeRules) -> VersionChoice {
         evidence: Evidence::file(
             manifest,
             key,
-            format!("`{range}` allows no supported major; used the current LTS"),
+            format!("`{range_shown}` allows no supported major; used the current LTS"),
         ),
         warning: Some(warning(format!(
-            "{manifest} `engines.node` is `{range}`, which allows none of Node {}; using Node {}",
+            "{manifest} `engines.node` is `{range_shown}`, which allows none of Node {}; using Node {}",
             supported_list(rules),
             rules.versions.default
         ))),

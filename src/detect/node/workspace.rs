@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::rules::NodeRules;
 use super::{detect_app, read_manifest, App, Toolchain};
 use crate::answers::Answers;
-use crate::detect::safe::safe_path;
+use crate::detect::safe::{safe_name, safe_path, shown};
 use crate::error::Error;
 use crate::plan::{AppKind, Details, Evidence, Field, NodeOutput, Plan};
 use crate::project::Project;
@@ -162,7 +162,8 @@ fn choose(
             return Err(Error::InvalidFlag {
                 flag: "--workspace".into(),
                 reason: format!(
-                    "`{wanted}` is not a workspace; the workspaces are {}",
+                    "`{}` is not a workspace; the workspaces are {}",
+                    shown(wanted),
                     listing()
                 ),
             });
@@ -345,20 +346,12 @@ fn adapt(
             ),
         );
     } else if plan.build_command.is_some() {
+        // The command runs in a shell-form RUN: the name must be a plain package name.
+        let name = safe_name(&format!("{dir}/package.json"), "name", &member.name)?;
         let command = pm
             .build_workspace
             .replace("{dir}", &dir)
-            .replace("{name}", &member.name);
-        if let Some(bad) = command
-            .chars()
-            .find(|c| c.is_control() || "\"'$`\\;&|<>".contains(*c))
-        {
-            return Err(Error::UnsafeValue {
-                file: format!("{dir}/package.json"),
-                key: "name".into(),
-                reason: format!("`{}` contains `{bad}`", member.name),
-            });
-        }
+            .replace("{name}", &name);
         plan.build_command = Some(command.split_whitespace().map(str::to_string).collect());
     }
     Ok(plan)

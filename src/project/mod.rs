@@ -3,8 +3,13 @@
 //! Detectors read the disk only through here, so every error and every piece of evidence names
 //! the file relative to the project root — also when a detector looks inside an app folder
 //! (a workspace member): [`Project::at`] opens that folder as a view whose reads are relative to
-//! it and whose names stay root-relative. Nothing here walks the tree unless asked to find
-//! folders by pattern, and that walk never enters `node_modules` or `.git` and is bounded.
+//! it and whose names stay root-relative. Every read goes through the bounded reader
+//! (`reader.rs`: inside the project only, regular files only, capped), and every nested format
+//! is refused past a nesting depth before its parser recurses. Nothing here walks the tree
+//! unless asked to find folders by pattern, and that walk never enters `node_modules` or `.git`,
+//! never follows symlinks, and is bounded.
+
+pub mod reader;
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -15,8 +20,8 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::plan::Evidence;
 
-/// Files larger than this are not project manifests; refusing them keeps hostile input cheap.
-const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// The deepest `[`/`{` nesting dockgen parses; manifests nest a handful of levels.
+pub const MAX_NESTING: usize = 64;
 
 /// Folders a pattern search never enters: installed dependencies and version control.
 const NEVER_ENTER: &[&str] = &["node_modules", ".git"];
@@ -125,19 +130,31 @@ impl Project {
         self.root.real.join(&self.base).join(rel)
     }
 
-    /// True when `rel` exists as a regular file.
+    /// What `rel` is, with symlinks followed while they stay inside the project.
+    fn entry(&self, rel: &str) -> reader::Entry {
+        // A name that climbs out (`../x`) is outside the project whatever is there.
+        if rel.starts_with('/') || rel.split('/').any(|part| part == "..") {
+            return reader::Entry::Refused("leaves the project".into());
+        }
+        reader::resolve(&self.root.real, &self.path(rel))
+    }
+
+    /// True when `rel` is a regular file inside the project.
     pub fn is_file(&self, rel: &str) -> bool {
-        self.path(rel).is_file()
+        matches!(self.entry(rel), reader::Entry::File(_))
     }
 
-    /// True when `rel` exists as a directory.
+    /// True when `rel` is a directory inside the project.
     pub fn is_dir(&self, rel: &str) -> bool {
-        self.path(rel).is_dir()
+        matches!(self.entry(rel), reader::Entry::Dir(_))
     }
 
-    /// True when `rel` exists at all.
+    /// True when something dockgen may look at is at `rel`.
     pub fn exists(&self, rel: &str) -> bool {
-        self.path(rel).exists()
+        matches!(
+            self.entry(rel),
+            reader::Entry::File(_) | reader::Entry::Dir(_)
+        )
     }
 
     /// The names of the entries in folder `rel` that are folders (`dirs`) or files, sorted;
@@ -156,26 +173,20 @@ impl Project {
         names
     }
 
-    /// The text of `rel`, or `None` when it does not exist.
+    /// The text of `rel`, or `None` when it does not exist (or is a folder). A file dockgen
+    /// will not read (outside the project, special, too large) is an error naming it.
     pub fn read(&self, rel: &str) -> Result<Option<String>, Error> {
-        let path = self.path(rel);
-        let meta = match std::fs::metadata(&path) {
-            Ok(meta) => meta,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(Error::Read { path, source }),
+        let file = match self.entry(rel) {
+            reader::Entry::Missing | reader::Entry::Dir(_) => return Ok(None),
+            reader::Entry::Refused(reason) => {
+                return Err(Error::Refused {
+                    file: self.name(rel),
+                    reason,
+                })
+            }
+            reader::Entry::File(path) => path,
         };
-        if !meta.is_file() {
-            return Ok(None);
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(Error::Parse {
-                file: self.name(rel),
-                line: 1,
-                column: 1,
-                message: format!("file is {} bytes, larger than dockgen reads", meta.len()),
-            });
-        }
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read { path, source })?;
+        let bytes = reader::read_capped(&file, &self.name(rel))?;
         // Editors on Windows often save a byte-order mark; npm and tsc ignore it, so do we.
         let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
             Some(rest) => rest.to_vec(),
@@ -192,9 +203,25 @@ impl Project {
         })
     }
 
+    /// The text of `rel` for a parser that recurses on nesting: refused past [`MAX_NESTING`].
+    fn read_nested(&self, rel: &str) -> Result<Option<String>, Error> {
+        let Some(text) = self.read(rel)? else {
+            return Ok(None);
+        };
+        if let Some((line, column)) = reader::nesting_exceeds(&text, MAX_NESTING) {
+            return Err(Error::Parse {
+                file: self.name(rel),
+                line,
+                column,
+                message: format!("nested more than {MAX_NESTING} levels deep"),
+            });
+        }
+        Ok(Some(text))
+    }
+
     /// `rel` parsed as strict JSON (package.json, package-lock.json).
     pub fn read_json(&self, rel: &str) -> Result<Option<Value>, Error> {
-        let Some(text) = self.read(rel)? else {
+        let Some(text) = self.read_nested(rel)? else {
             return Ok(None);
         };
         serde_json::from_str(&text)
@@ -209,28 +236,25 @@ impl Project {
 
     /// `rel` parsed as JSON with comments and trailing commas (tsconfig.json).
     pub fn read_jsonc(&self, rel: &str) -> Result<Option<Value>, Error> {
-        let Some(text) = self.read(rel)? else {
+        let Some(text) = self.read_nested(rel)? else {
             return Ok(None);
         };
-        json5::from_str(&text).map(Some).map_err(|e| {
-            let (line, column) = match &e {
-                json5::Error::Message {
-                    location: Some(l), ..
-                } => (l.line, l.column),
-                json5::Error::Message { location: None, .. } => (1, 1),
-            };
-            Error::Parse {
-                file: self.name(rel),
-                line,
-                column,
-                message: strip_position(&e.to_string()),
-            }
-        })
+        jsonc_parser::parse_to_serde_value::<Value>(&text, &jsonc_parser::ParseOptions::default())
+            .map(Some)
+            .map_err(|e| {
+                let (line, column) = line_col(&text.as_bytes()[..e.range().start.min(text.len())]);
+                Error::Parse {
+                    file: self.name(rel),
+                    line,
+                    column,
+                    message: e.kind().to_string(),
+                }
+            })
     }
 
     /// `rel` parsed as TOML (Cargo.toml, pyproject.toml).
     pub fn read_toml(&self, rel: &str) -> Result<Option<toml::Table>, Error> {
-        let Some(text) = self.read(rel)? else {
+        let Some(text) = self.read_nested(rel)? else {
             return Ok(None);
         };
         text.parse::<toml::Table>().map(Some).map_err(|e| {
@@ -248,7 +272,7 @@ impl Project {
 
     /// `rel` parsed as YAML (pnpm-workspace.yaml).
     pub fn read_yaml(&self, rel: &str) -> Result<Option<serde_yaml_ng::Value>, Error> {
-        let Some(text) = self.read(rel)? else {
+        let Some(text) = self.read_nested(rel)? else {
             return Ok(None);
         };
         serde_yaml_ng::from_str(&text).map(Some).map_err(|e| {
