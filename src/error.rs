@@ -88,8 +88,9 @@ pub enum Error {
 }
 
 impl Error {
-    /// The process exit code: 1 for failures the user can fix in the project or the flags,
-    /// 2 for internal or I/O errors, 130 when the user cancelled.
+    /// The process exit code, by one rule: 1 whenever the project, its files or the answers
+    /// need fixing (reading and writing them included), 2 only for dockgen's own defects (clap
+    /// uses 2 for usage errors too), 130 when the user cancelled.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::PathNotFound { .. }

@@ -24,7 +24,8 @@ fn fixtures() {
                 insta::assert_json_snapshot!("plan", plan);
                 insta::assert_snapshot!("dockerfile", rendered.dockerfile);
                 insta::assert_snapshot!("dockerignore", rendered.dockerignore);
-                let problems = lint::problems(&rendered.dockerfile, &images);
+                let problems =
+                    lint::problems(&rendered.dockerfile, &rendered.dockerignore, &images);
                 assert!(problems.is_empty(), "{}: {problems:#?}", dir.display());
                 for line in rendered.dockerfile.lines() {
                     let instruction = line.split_whitespace().next().unwrap_or("");
@@ -102,9 +103,9 @@ fn lint_catches_broken_files() {
     let images = vec!["node:24-trixie-slim".to_string()];
     let broken = "FROM node:24-trixie-slim AS base\nCOPY --from=bild /a /b\nCOPY --link a b\nUSER root\nCMD node x.js\n";
     assert_eq!(
-        lint::problems(broken, &images),
+        lint::problems(broken, "", &images),
         vec![
-            "COPY --from=bild names no earlier stage",
+            "COPY --from=bild names no earlier stage or listed image",
             "COPY --link is not buildable with buildah 1.28",
             "CMD is not exec form: node x.js",
             "final USER `root` is not a numeric non-root uid:gid",
@@ -112,9 +113,29 @@ fn lint_catches_broken_files() {
         ]
     );
     let with_init = "FROM node:24-trixie-slim\nENTRYPOINT [\"/usr/bin/tini\", \"--\"]\nUSER 1000:1000\nCMD [\"node\", \"x.js\"]\n";
-    assert!(lint::problems(with_init, &images).is_empty());
+    assert!(lint::problems(with_init, "", &images).is_empty());
     let explained = "FROM node:24-trixie-slim\n# No init: the runtime handles SIGTERM.\nUSER 1000:1000\nCMD [\"node\", \"x.js\"]\n";
-    assert!(lint::problems(explained, &images).is_empty());
+    assert!(lint::problems(explained, "", &images).is_empty());
+    let unhardened = "FROM node:24-trixie-slim AS build\nFROM gcr.io/distroless/nodejs24-debian13:nonroot\nRUN apt-get install -y gcc\nCOPY .npmrc server.js ./\nCOPY . .\n# No init: test\nUSER 65532:65532\nCMD [\"x.js\"]\n";
+    let images = vec![
+        "node:24-trixie-slim".to_string(),
+        "gcr.io/distroless/nodejs24-debian13:nonroot".to_string(),
+    ];
+    assert_eq!(
+        lint::problems(unhardened, "**/.env\n", &images),
+        vec![
+            "final stage on `gcr.io/distroless/nodejs24-debian13:nonroot` has no shell, yet RUNs `apt-get install -y gcc`",
+            "final stage installs build tool `gcc`",
+            "final stage copies secret-looking `.npmrc`",
+            "final stage copies the context, but .dockerignore lacks `**/.env.*`",
+            "final stage copies the context, but .dockerignore lacks `**/*.pem`",
+            "final stage copies the context, but .dockerignore lacks `**/*.key`",
+            "final stage copies the context, but .dockerignore lacks `**/id_rsa*`",
+            "final stage copies the context, but .dockerignore lacks `**/.netrc`",
+            "final stage copies the context, but .dockerignore lacks `**/.pypirc`",
+            "final stage copies the context, but .dockerignore lacks `.git`",
+        ]
+    );
 }
 
 /// `dockgen init` inside the project is the README's first use: every fixture gives the same
