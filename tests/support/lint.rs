@@ -112,33 +112,9 @@ pub fn problems(dockerfile: &str, dockerignore: &str, images: &[String]) -> Vec<
         };
         match instruction {
             "COPY" => {
-                let known: Vec<String> = stages_names(&stages);
-                for flag in rest.iter().filter(|w| w.starts_with("--")) {
-                    let (name, value) = flag.split_once('=').unwrap_or((flag, ""));
-                    match name {
-                        "--from"
-                            if !known.iter().any(|k| k == value)
-                                && !images.iter().any(|i| i == value) =>
-                        {
-                            problems.push(format!(
-                                "COPY --from={value} names no earlier stage or listed image"
-                            ));
-                        }
-                        "--from" | "--chown" | "--chmod" => {}
-                        _ => {
-                            problems.push(format!("COPY {name} is not buildable with buildah 1.28"))
-                        }
-                    }
-                }
-                let stage = stages.last_mut().unwrap();
-                if !rest.iter().any(|w| w.starts_with("--from=")) {
-                    stage.copies.push(
-                        rest.iter()
-                            .filter(|w| !w.starts_with("--"))
-                            .map(|w| (*w).to_string())
-                            .collect(),
-                    );
-                }
+                let known = stages_names(&stages);
+                let copied = copy(&rest, &known, images, &mut problems);
+                stages.last_mut().unwrap().copies.extend(copied);
             }
             "RUN" => {
                 if rest.first().is_some_and(|w| w.starts_with("<<")) {
@@ -168,6 +144,35 @@ pub fn problems(dockerfile: &str, dockerignore: &str, images: &[String]) -> Vec<
     };
     final_stage(last, dockerignore, &mut problems);
     problems
+}
+
+/// Checks a COPY's flags; returns its arguments when it copies from the build context.
+fn copy(
+    rest: &[&str],
+    stages: &[String],
+    images: &[String],
+    problems: &mut Vec<String>,
+) -> Option<Vec<String>> {
+    for flag in rest.iter().filter(|w| w.starts_with("--")) {
+        let (name, value) = flag.split_once('=').unwrap_or((flag, ""));
+        match name {
+            "--from"
+                if !stages.iter().any(|k| k == value) && !images.iter().any(|i| i == value) =>
+            {
+                problems.push(format!(
+                    "COPY --from={value} names no earlier stage or listed image"
+                ));
+            }
+            "--from" | "--chown" | "--chmod" => {}
+            _ => problems.push(format!("COPY {name} is not buildable with buildah 1.28")),
+        }
+    }
+    (!rest.iter().any(|w| w.starts_with("--from="))).then(|| {
+        rest.iter()
+            .filter(|w| !w.starts_with("--"))
+            .map(|w| (*w).to_string())
+            .collect()
+    })
 }
 
 fn stages_names(stages: &[Stage]) -> Vec<String> {
