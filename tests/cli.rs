@@ -83,7 +83,7 @@ fn stdout_prints_the_dockerfile_and_writes_nothing() {
     assert!(out.status.success());
     assert!(String::from_utf8(out.stdout)
         .unwrap()
-        .contains("FROM gcr.io/distroless/nodejs24-debian13:nonroot"));
+        .contains("FROM gcr.io/distroless/nodejs26-debian13:nonroot"));
     assert!(
         out.stderr.is_empty(),
         "{}",
@@ -127,7 +127,7 @@ fn detect_json_has_the_contract_keys() {
     assert_eq!(plan["app_dir"], serde_json::Value::Null);
     assert_eq!(plan["details"]["output"]["type"], "build");
     assert_eq!(plan["evidence"]["language"]["source"], "package.json");
-    assert_eq!(plan["version"], "24");
+    assert_eq!(plan["version"], "26");
     assert_eq!(plan["package_manager"], "npm");
     assert_eq!(plan["framework"], "express");
     assert_eq!(

@@ -85,6 +85,7 @@ pub fn report(plan: &Plan) -> String {
             Some(Field::RuntimePackages),
             list(&plan.runtime_packages),
         ),
+        ("writable", Some(Field::Writable), list(&plan.writable)),
         ("builder image", None, plan.images.builder.clone()),
         ("runtime image", None, plan.images.runtime.clone()),
     ];

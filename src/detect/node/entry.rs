@@ -8,51 +8,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::rules::{FrameworkRule, NodeRules};
-use super::script::{is_typescript, swap_extension, Command, Syntax};
+use super::script::{is_typescript, Command, Syntax};
+use super::typescript::{compiled, TsConfig};
 use crate::detect::safe::{safe_arg, safe_path, shown};
 use crate::error::Error;
 use crate::plan::{Evidence, Warning, WarningKind};
 use crate::project::Project;
 
-/// TypeScript compiler settings that move files between source and output.
-#[derive(Debug, Default, Clone)]
-pub struct TsConfig {
-    pub out_dir: Option<String>,
-    pub root_dir: Option<String>,
-}
-
-/// tsconfig.json, overlaid by tsconfig.build.json (what `nest build` and many `tsc -p` builds use).
-pub fn read_tsconfig(project: &Project) -> Result<TsConfig, Error> {
-    let mut ts = TsConfig::default();
-    for file in ["tsconfig.json", "tsconfig.build.json"] {
-        let Some(config) = project.read_jsonc(file)? else {
-            continue;
-        };
-        let name = project.name(file);
-        let option = |key: &str| -> Result<Option<String>, Error> {
-            match config
-                .pointer(&format!("/compilerOptions/{key}"))
-                .and_then(Value::as_str)
-            {
-                // "." (or "./") is the project root itself; ".." is refused below.
-                Some(v) if matches!(v.trim_end_matches('/'), "." | "") => Ok(Some(String::new())),
-                Some(v) => safe_path(&name, &format!("compilerOptions.{key}"), v).map(Some),
-                None => Ok(None),
-            }
-        };
-        if let Some(out) = option("outDir")? {
-            ts.out_dir = Some(out).filter(|o| !o.is_empty());
-        }
-        if let Some(root) = option("rootDir")? {
-            ts.root_dir = Some(root);
-        }
-    }
-    Ok(ts)
-}
-
-/// A resolved command: the arguments after `node`, and where they came from.
+/// A resolved command: the arguments after the runtime, and where they came from.
 #[derive(Debug)]
 pub struct Entry {
+    /// The runtime when it is not node (`bun`).
+    pub program: Option<String>,
     pub args: Vec<String>,
     pub evidence: Evidence,
 }
@@ -164,6 +131,7 @@ impl Resolver<'_> {
         if let (Some(entry), true) = (self.framework_entry, self.framework_builds) {
             let evidence = Evidence::default("the server the framework's build writes");
             return Ok(Some(Entry {
+                program: None,
                 args: vec![entry.to_string()],
                 evidence,
             }));
@@ -175,6 +143,7 @@ impl Resolver<'_> {
         }
         if let Some(file) = self.framework_entry_file()? {
             return Ok(Some(Entry {
+                program: None,
                 args: vec![file],
                 evidence: Evidence::default("the framework's compiled entry"),
             }));
@@ -183,6 +152,7 @@ impl Resolver<'_> {
             let file = safe_path(&self.manifest_name(), "main", main)?;
             if let Some(file) = self.runnable(&file) {
                 return Ok(Some(Entry {
+                    program: None,
                     args: vec![file],
                     evidence: self.project.evidence(
                         "package.json",
@@ -195,6 +165,7 @@ impl Resolver<'_> {
         for file in &self.rules.entry.conventional {
             if self.project.is_file(file) {
                 return Ok(Some(Entry {
+                    program: None,
                     args: vec![file.clone()],
                     evidence: self.project.evidence(file, None, "conventional entry file"),
                 }));
@@ -205,6 +176,7 @@ impl Resolver<'_> {
                 if self.project.is_file(source) {
                     let file = self.compiled(source);
                     return Ok(Some(Entry {
+                        program: None,
                         args: vec![file],
                         evidence: self.project.evidence(
                             source,
@@ -237,6 +209,7 @@ impl Resolver<'_> {
             Command::Node(args) => {
                 let args = self.node_args(args, &key)?;
                 Ok(args.map(|args| Entry {
+                    program: None,
                     args,
                     evidence: evidence(note),
                 }))
@@ -251,6 +224,7 @@ impl Resolver<'_> {
                 }
                 let compiled = self.compiled(&file);
                 Ok(Some(Entry {
+                    program: None,
                     args: vec![compiled],
                     evidence: evidence(format!("{note}, compiled by the build")),
                 }))
@@ -259,6 +233,7 @@ impl Resolver<'_> {
                 let file = self.framework_entry_file()?;
                 let name = self.framework.map_or("the framework", |f| f.name.as_str());
                 Ok(file.map(|file| Entry {
+                    program: None,
                     args: vec![file],
                     evidence: evidence(format!("{note}: {name}'s compiled entry")),
                 }))
@@ -267,6 +242,7 @@ impl Resolver<'_> {
                 self.script_entry(&other, depth + 1)
             }
             Command::Bin(program, args) => self.bin_entry(&program, args, &key, &note),
+            Command::Bun(args) => self.bun_entry(args, &key, &note),
             Command::Script(_) | Command::Unknown => Ok(None),
         }
     }
@@ -327,6 +303,21 @@ impl Resolver<'_> {
         }
         let manifest = self.manifest_name();
         let program = safe_path(&manifest, key, program)?;
+        if let Some(file) = self.own_bin(&program)? {
+            let mut command = vec![file];
+            for word in args {
+                command.push(safe_arg(&manifest, key, &word)?);
+            }
+            return Ok(Some(Entry {
+                program: None,
+                args: command,
+                evidence: self.project.evidence(
+                    "package.json",
+                    Some(key),
+                    format!("{note}: the package's own `{program}` script"),
+                ),
+            }));
+        }
         let file = match self.bins.get(&program) {
             Some(bin) => {
                 if bin.dev {
@@ -352,6 +343,7 @@ impl Resolver<'_> {
             command.push(safe_arg(&manifest, key, &word)?);
         }
         Ok(Some(Entry {
+            program: None,
             args: command,
             evidence: self.project.evidence(
                 "package.json",
@@ -359,6 +351,66 @@ impl Resolver<'_> {
                 format!("{note}: the `{program}` program of a dependency"),
             ),
         }))
+    }
+
+    /// `bun <file>`: Bun runs the file itself, TypeScript included, so it need not be compiled.
+    fn bun_entry(
+        &mut self,
+        args: Vec<String>,
+        key: &str,
+        note: &str,
+    ) -> Result<Option<Entry>, Error> {
+        let manifest = self.manifest_name();
+        let mut out = Vec::new();
+        let mut found = false;
+        for word in args {
+            if found || word.starts_with('-') {
+                out.push(safe_arg(&manifest, key, &word)?);
+                continue;
+            }
+            let file = safe_path(&manifest, key, &word)?;
+            let exists =
+                self.project.is_file(&file) || (self.builds && self.is_build_output(&file));
+            if !exists {
+                self.warn(format!(
+                    "`{key}` runs `{file}` with Bun, and there is no such file"
+                ));
+                return Ok(None);
+            }
+            out.push(file);
+            found = true;
+        }
+        Ok(found.then(|| Entry {
+            program: Some(self.rules.bun.program.clone()),
+            args: out,
+            evidence: self.project.evidence(
+                "package.json",
+                Some(key),
+                format!("{note}: Bun runs the file"),
+            ),
+        }))
+    }
+
+    /// The package's own program: a `bin` entry of its package.json, or a script file the
+    /// start script names by path (`./bin/server.js`).
+    fn own_bin(&self, program: &str) -> Result<Option<String>, Error> {
+        let file = match self.manifest.get("bin") {
+            Some(Value::String(file)) => {
+                let name = self.manifest.get("name").and_then(Value::as_str);
+                let short = name.map(|n| n.rsplit('/').next().unwrap_or(n));
+                (short == Some(program)).then_some(file.as_str())
+            }
+            Some(Value::Object(map)) => map.get(program).and_then(Value::as_str),
+            _ => None,
+        };
+        if let Some(file) = file {
+            let file = safe_path(&self.manifest_name(), "bin", file)?;
+            return Ok(self.runnable(&file));
+        }
+        if program.contains('/') && !program.starts_with("node_modules/") {
+            return Ok(self.runnable(program));
+        }
+        Ok(None)
     }
 
     /// A declared dependency provides `program`: it is named like it (`next`, `@scope/next`),
@@ -425,23 +477,7 @@ impl Resolver<'_> {
 
     /// The JavaScript file tsc writes for `source`.
     pub fn compiled(&self, source: &str) -> String {
-        let root = self
-            .ts
-            .root_dir
-            .clone()
-            .or_else(|| source.starts_with("src/").then(|| "src".to_string()));
-        let mut rel = source;
-        if let Some(root) = root.as_deref().filter(|r| !r.is_empty()) {
-            rel = rel.strip_prefix(&format!("{root}/")).unwrap_or(rel);
-        }
-        let rel = swap_extension(rel);
-        match &self.ts.out_dir {
-            Some(out) => format!("{out}/{rel}"),
-            None => match root.filter(|r| !r.is_empty()) {
-                Some(root) => format!("{root}/{rel}"),
-                None => rel,
-            },
-        }
+        compiled(self.ts, source)
     }
 
     /// The framework's compiled entry when it builds none of its own (`NestJS`): its
