@@ -326,6 +326,9 @@ pub struct NodePlan {
     pub lockfile: Option<String>,
     pub install: String,
     pub install_prod: String,
+    /// The app has production dependencies (`dependencies` or `optionalDependencies`), so a
+    /// production install writes a `node_modules` to ship.
+    pub production_dependencies: bool,
     /// Cache mount target for the package manager's download cache.
     pub cache: String,
     /// Environment for the build stages (`PNPM_HOME`, …).

@@ -138,7 +138,7 @@ pub fn render(plan: &Plan) -> Result<Rendering, Error> {
         },
         build_stage: build.is_some() || deploy,
         build,
-        prod_deps: !self_contained && !deploy,
+        prod_deps: !self_contained && !deploy && node.production_dependencies,
         uid: plan.images.user.split(':').next().unwrap_or(""),
         runtime_reason,
         env: final_env(plan, node),

@@ -120,17 +120,24 @@ fn read_service(file: &str, name: &str, service: &Value) -> Service {
         .into_iter()
         .flatten()
     {
+        // A bind mount of the project itself is a development setup, not data.
+        let source_is_project = |src: &str| matches!(src, "." | "./" | "$PWD" | "${PWD}");
         let target = match entry {
             // `src:dst[:mode]`, or an anonymous volume's `dst`.
             Value::String(s) => {
                 let sides: Vec<&str> = s.split(':').collect();
                 match sides.len() {
                     1 => Some(sides[0]),
-                    2 | 3 => Some(sides[1]),
+                    2 | 3 if !source_is_project(sides[0]) => Some(sides[1]),
                     _ => None,
                 }
             }
-            Value::Mapping(_) => entry.get("target").and_then(Value::as_str),
+            Value::Mapping(_) => entry.get("target").and_then(Value::as_str).filter(|_| {
+                !entry
+                    .get("source")
+                    .and_then(Value::as_str)
+                    .is_some_and(source_is_project)
+            }),
             _ => None,
         };
         if let Some(target) = target.filter(|t| t.starts_with('/') && t.len() <= 4096) {

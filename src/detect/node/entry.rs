@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::process_manager;
 use super::rules::{FrameworkRule, NodeRules};
 use super::script::{is_typescript, Command, Syntax};
 use super::typescript::{compiled, TsConfig};
@@ -121,6 +122,10 @@ impl Resolver<'_> {
         self.project.name("package.json")
     }
 
+    fn script(&self, name: &str) -> Option<&str> {
+        self.manifest.get("scripts")?.get(name)?.as_str()
+    }
+
     fn warn(&mut self, message: String) {
         self.warnings
             .push(Warning::new(WarningKind::Entrypoint, message));
@@ -136,7 +141,7 @@ impl Resolver<'_> {
                 evidence,
             }));
         }
-        for script in ["start", "start:prod"] {
+        for script in &self.rules.entry.start_scripts {
             if let Some(entry) = self.script_entry(script, 0)? {
                 return Ok(Some(entry));
             }
@@ -162,6 +167,17 @@ impl Resolver<'_> {
                 }));
             }
         }
+        if let Some(file) = self.single_bin()? {
+            return Ok(Some(Entry {
+                program: None,
+                args: vec![file],
+                evidence: self.project.evidence(
+                    "package.json",
+                    Some("bin"),
+                    "the package's program",
+                ),
+            }));
+        }
         for file in &self.rules.entry.conventional {
             if self.project.is_file(file) {
                 return Ok(Some(Entry {
@@ -169,6 +185,18 @@ impl Resolver<'_> {
                     args: vec![file.clone()],
                     evidence: self.project.evidence(file, None, "conventional entry file"),
                 }));
+            }
+        }
+        // Bun templates have only a `dev` script (`bun --hot src/index.ts`): the same file,
+        // without the watch flags, is the production command.
+        if let Some(script) = self.script("dev") {
+            if let Command::Bun(args) = Syntax::new(self.rules).last_command(script) {
+                if let Some(entry) =
+                    self.bun_entry(args, "scripts.dev", &format!("`{}`", shown(script)))?
+                {
+                    self.warn("there is no start script; the image runs what `dev` runs with Bun, without its watch flags".into());
+                    return Ok(Some(entry));
+                }
             }
         }
         if self.builds {
@@ -303,6 +331,9 @@ impl Resolver<'_> {
         }
         let manifest = self.manifest_name();
         let program = safe_path(&manifest, key, program)?;
+        if self.rules.entry.process_managers.contains(&program) {
+            return self.managed_entry(&program, &args, key, note);
+        }
         if let Some(file) = self.own_bin(&program)? {
             let mut command = vec![file];
             for word in args {
@@ -389,6 +420,76 @@ impl Resolver<'_> {
                 format!("{note}: Bun runs the file"),
             ),
         }))
+    }
+
+    /// `pm2 start ecosystem.config.json`: the script the process manager would start, run
+    /// directly (tini supervises in the container).
+    fn managed_entry(
+        &mut self,
+        program: &str,
+        args: &[String],
+        key: &str,
+        note: &str,
+    ) -> Result<Option<Entry>, Error> {
+        let Some(managed) = process_manager::managed(
+            self.project,
+            args,
+            &self.rules.entry.process_manager_commands,
+        ) else {
+            self.warn(format!("`{key}` runs `{program}`, and dockgen cannot tell which script it starts; pass `--entrypoint`"));
+            return Ok(None);
+        };
+        let source = managed.config.as_deref().unwrap_or("package.json");
+        let file = safe_path(&self.project.name(source), "script", &managed.script)?;
+        let Some(file) = self.runnable(&file) else {
+            self.warn(format!(
+                "`{key}` runs `{program}` on `{file}`, which does not exist"
+            ));
+            return Ok(None);
+        };
+        let evidence = match &managed.config {
+            Some(config) => self.project.evidence(
+                config,
+                Some("apps[0].script"),
+                format!("{note} starts `{file}` with {program}: the image runs it directly"),
+            ),
+            None => self.project.evidence(
+                "package.json",
+                Some(key),
+                format!("{note}: {program} runs `{file}`; the image runs it directly"),
+            ),
+        };
+        Ok(Some(Entry {
+            program: None,
+            args: vec![file],
+            evidence,
+        }))
+    }
+
+    /// The program of a package that has one (`bin` as a string, or a map with one entry or
+    /// one named after the package), when it can run.
+    fn single_bin(&self) -> Result<Option<String>, Error> {
+        let file = match self.manifest.get("bin") {
+            Some(Value::String(file)) => Some(file.as_str()),
+            Some(Value::Object(map)) if map.len() == 1 => {
+                map.values().next().and_then(Value::as_str)
+            }
+            Some(Value::Object(map)) => {
+                let name = self
+                    .manifest
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                map.get(name.rsplit('/').next().unwrap_or(name))
+                    .and_then(Value::as_str)
+            }
+            _ => None,
+        };
+        let Some(file) = file else {
+            return Ok(None);
+        };
+        let file = safe_path(&self.manifest_name(), "bin", file)?;
+        Ok(self.runnable(&file))
     }
 
     /// The package's own program: a `bin` entry of its package.json, or a script file the

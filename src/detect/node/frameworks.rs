@@ -346,6 +346,7 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
         }
         (None, None) => None,
     };
+    let port = unprivileged(ctx, port, &mut port_env);
     let output = match (framework, &entry) {
         (Some(fw), Some(_)) if fw_output.is_some() && fw_entry.is_some() => {
             let dir = fw_output.clone().unwrap_or_default();
@@ -376,6 +377,40 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
         port,
         port_env,
     })
+}
+
+/// A port below 1024 needs a capability the non-root user does not have; an app that reads
+/// PORT is moved above it (and `port_env` set), any other gets a warning.
+fn unprivileged(ctx: &mut Ctx, port: Option<u16>, port_env: &mut bool) -> Option<u16> {
+    let reads_port = ctx
+        .sources
+        .iter()
+        .any(|s| s.text.contains("process.env.PORT"));
+    match port {
+        Some(p) if p < 1024 && reads_port => {
+            let moved = ctx.rules.port.unprivileged;
+            if let Some(ev) = ctx.evidence.get_mut(&Field::Port) {
+                ev.note = format!(
+                    "{}: {p}, below 1024; the app reads PORT, so {moved}",
+                    ev.note
+                );
+            }
+            ctx.warn(
+                WarningKind::Framework,
+                format!("the app listens on {p} by default, a port only root may open; it reads PORT, so the image sets PORT={moved} and exposes that"),
+            );
+            *port_env = true;
+            Some(moved)
+        }
+        Some(p) if p < 1024 => {
+            ctx.warn(
+                WarningKind::Framework,
+                format!("the app listens on {p}, a port only root may open, and the image runs as a non-root user: make the port configurable (read PORT) or grant the container CAP_NET_BIND_SERVICE"),
+            );
+            Some(p)
+        }
+        other => other,
+    }
 }
 
 fn server_output(args: &[String], ts: &TsConfig, builds: bool) -> NodeOutput {

@@ -128,6 +128,7 @@ pub fn node_plan(
         } else {
             rule.install_prod_unlocked.clone()
         },
+        production_dependencies: true,
         cache: rule.cache.clone(),
         env: rule.env.clone(),
         package_manager_major: pm.pin.or_else(|| {

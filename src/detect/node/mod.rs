@@ -9,6 +9,7 @@ mod layout;
 mod native;
 mod package_manager;
 mod port;
+mod process_manager;
 mod prune;
 mod recognize;
 pub mod rules;
@@ -275,6 +276,8 @@ fn detect_app(
     let node = NodePlan {
         runtime_env: framework.map(|f| f.env.clone()).unwrap_or_default(),
         port_env: shape.port_env,
+        production_dependencies: !ctx.deps.is_empty()
+            || !names(manifest, "optionalDependencies").is_empty(),
         local_data,
         build_env,
         runtime_dirs: layout::runtime_dirs(project, &shape.output, rules),

@@ -152,7 +152,7 @@ pub fn bun<'r>(
     }
     let evidence = match &lockfile {
         Some(l) => project.evidence(l, None, format!("`{l}` is present; Bun runs the app")),
-        None => project.evidence("package.json", Some("scripts.start"), "Bun runs the app"),
+        None => project.evidence("package.json", None, "Bun runs the app"),
     };
     Ok(PmChoice {
         rule,

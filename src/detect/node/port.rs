@@ -36,8 +36,18 @@ fn patterns() -> &'static [(Regex, &'static str, bool)] {
     PATTERNS.get_or_init(|| {
         [
             (
-                r#"process\.env(?:\.PORT|\[['"]PORT['"]\])\)?\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})"#,
+                r#"process\.env(?:\.PORT|\[['"]PORT['"]\])\)?(?:\s*(?:\|\||\?\?)\s*process\.env\.\w+\)?)*\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})"#,
                 "the PORT fallback",
+                false,
+            ),
+            (
+                r"process\.env\.PORT\s*,\s*(\d{2,5})\s*\]",
+                "the PORT fallback",
+                false,
+            ),
+            (
+                r#"\bPORT['"]?\s*:\s*[^\n]*?(?:\.default\(\s*|\bdefault['"]?\s*:\s*)['"]?(\d{2,5})"#,
+                "the PORT setting's default",
                 false,
             ),
             (
@@ -138,31 +148,39 @@ pub fn find(
             project.evidence("package.json", entry_key, "the `--port` the command passes");
         return Ok(Some((port, evidence)));
     }
-    // A strong pattern anywhere in the app's own modules beats a weak one in the entry.
-    for strength in [false, true] {
-        for source in sources {
-            if let Some(found) = scan(&source.text, rules).filter(|f| f.weak == strength) {
-                let evidence = project.evidence(
-                    &source.file,
-                    Some(&format!("line {}", found.line)),
-                    found.pattern,
-                );
-                return Ok(Some((found.port, evidence)));
-            }
-        }
-    }
-    for file in &rules.files {
-        let Ok(Some(text)) = project.read(file) else {
-            continue;
-        };
-        if let Some(found) = scan(&text, rules) {
-            let evidence = project.evidence(
-                file,
+    // A strong pattern anywhere in the app's own modules or config files beats Compose, which
+    // beats an existing Dockerfile, which beats a weak hint (`port: N`) in either.
+    let configs: Vec<(String, String)> = rules
+        .files
+        .iter()
+        .filter_map(|f| Some((f.clone(), project.read(f).ok()??)))
+        .collect();
+    let in_code = |weak: bool| {
+        sources.iter().find_map(|source| {
+            let found = scan(&source.text, rules).filter(|f| f.weak == weak)?;
+            Some(project.evidence(
+                &source.file,
                 Some(&format!("line {}", found.line)),
-                format!("{} in a config file", found.pattern),
-            );
-            return Ok(Some((found.port, evidence)));
-        }
+                found.pattern,
+            ))
+            .map(|ev| (found.port, ev))
+        })
+    };
+    let in_configs = |weak: bool| {
+        configs.iter().find_map(|(file, text)| {
+            let found = scan(text, rules).filter(|f| f.weak == weak)?;
+            Some((
+                found.port,
+                project.evidence(
+                    file,
+                    Some(&format!("line {}", found.line)),
+                    format!("{} in a config file", found.pattern),
+                ),
+            ))
+        })
+    };
+    if let Some(found) = in_code(false).or_else(|| in_configs(false)) {
+        return Ok(Some(found));
     }
     if let Some(service) = compose {
         if let Some(&port) = service.ports.first() {
@@ -174,30 +192,40 @@ pub fn find(
             return Ok(Some((port, evidence)));
         }
     }
-    if let Some(text) = project.read("Dockerfile")? {
-        if !text.contains(&rules.generated_marker) {
-            if let Some((line, port)) = text.lines().enumerate().find_map(|(i, l)| {
-                let mut words = l.split_whitespace();
-                let port = words
-                    .next()
-                    .filter(|w| w.eq_ignore_ascii_case("EXPOSE"))
-                    .and(words.next())?
-                    .split('/')
-                    .next()?
-                    .parse::<u16>()
-                    .ok()?;
-                Some((i + 1, port))
-            }) {
-                let evidence = project.evidence(
-                    "Dockerfile",
-                    Some(&format!("line {line}")),
-                    "the existing Dockerfile's EXPOSE",
-                );
-                return Ok(Some((port, evidence)));
-            }
-        }
+    if let Some(found) = expose(project, rules)? {
+        return Ok(Some(found));
     }
-    Ok(None)
+    Ok(in_code(true).or_else(|| in_configs(true)))
+}
+
+/// The first `EXPOSE` of an existing Dockerfile that dockgen did not write.
+fn expose(project: &Project, rules: &PortRules) -> Result<Option<(u16, Evidence)>, Error> {
+    let Some(text) = project.read("Dockerfile")? else {
+        return Ok(None);
+    };
+    if text.contains(&rules.generated_marker) {
+        return Ok(None);
+    }
+    Ok(text.lines().enumerate().find_map(|(i, l)| {
+        let mut words = l.split_whitespace();
+        let port = words
+            .next()
+            .filter(|w| w.eq_ignore_ascii_case("EXPOSE"))
+            .and(words.next())?
+            .split('/')
+            .next()?
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)?;
+        Some((
+            port,
+            project.evidence(
+                "Dockerfile",
+                Some(&format!("line {}", i + 1)),
+                "the existing Dockerfile's EXPOSE",
+            ),
+        ))
+    }))
 }
 
 #[cfg(test)]
@@ -225,6 +253,17 @@ mod tests {
             Some(4000)
         );
         assert_eq!(port("const { PORT = 7070 } = process.env;"), Some(7070));
+        assert_eq!(
+            port("app.set('port', process.env.PORT || process.env.OPENSHIFT_NODEJS_PORT || 8081);"),
+            Some(8081)
+        );
+        assert_eq!(
+            port("const port = [args.port, process.env.APP_PORT, process.env.PORT, 3001]"),
+            Some(3001)
+        );
+        assert_eq!(port("    PORT: Joi.number().default(3002),"), Some(3002));
+        assert_eq!(port("  PORT: num({ default: 3003 }),"), Some(3003));
+        assert_eq!(port("  PORT: z.coerce.number().default(3004),"), Some(3004));
         assert_eq!(port("app.listen(5000, () => {})"), Some(5000));
         assert_eq!(
             port("fastify.listen({ port: 3000, host: '0.0.0.0' })"),

@@ -75,6 +75,8 @@ pub struct WritableRules {
     pub env_words: Vec<String>,
     /// Endings of such a name (`_DIR`, `_PATH`).
     pub env_suffixes: Vec<String>,
+    /// Endings that say the value is a file (`DB_FILENAME`): its folder is the one written.
+    pub file_suffixes: Vec<String>,
     /// Folders a created directory is never (they hold code or build output).
     pub never: Vec<String>,
     /// Container working directories Compose volumes are made app-relative against.
@@ -95,6 +97,8 @@ pub struct PortRules {
     pub other_words: Vec<String>,
     /// Text in a Dockerfile dockgen wrote, whose `EXPOSE` is not evidence.
     pub generated_marker: String,
+    /// Where an app that reads PORT listens instead of a port below 1024.
+    pub unprivileged: u16,
 }
 
 #[derive(Debug, Deserialize)]
@@ -401,6 +405,8 @@ fn yes() -> bool {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryRules {
+    /// Scripts that start the app in production, tried in order.
+    pub start_scripts: Vec<String>,
     pub conventional: Vec<String>,
     pub dev_tools: Vec<String>,
     pub ts_runners: Vec<String>,
@@ -408,6 +414,10 @@ pub struct EntryRules {
     pub dashdash_prefixes: Vec<String>,
     pub exec_prefixes: Vec<String>,
     pub pm_subcommands: Vec<String>,
+    /// Process managers a start script may run the app under (`pm2`).
+    pub process_managers: Vec<String>,
+    /// Their commands that start what follows (`start`).
+    pub process_manager_commands: Vec<String>,
     pub programs: BTreeMap<String, String>,
     pub runtime_dirs: Vec<String>,
 }

@@ -27,6 +27,9 @@ const MAX_FILES: usize = 40;
 /// Larger files are bundles or generated code, not where an app spells its settings.
 const MAX_BYTES: usize = 512 * 1024;
 
+/// Files an app imports for data that says nothing about how it runs.
+const MANIFESTS: &[&str] = &["package.json", "package-lock.json", "npm-shrinkwrap.json"];
+
 /// Extensions a local import may leave out, in the order Node and bundlers try them.
 const EXTENSIONS: &[&str] = &["js", "ts", "mjs", "mts", "cjs", "cts", "jsx", "tsx", "json"];
 
@@ -50,6 +53,11 @@ pub fn walk(project: &Project, starts: &[String]) -> Vec<Source> {
             break;
         }
         if !seen.insert(file.clone()) {
+            continue;
+        }
+        // Manifests are imported for their version or name; their scripts are not settings.
+        let base = file.rsplit('/').next().unwrap_or(&file);
+        if MANIFESTS.contains(&base) {
             continue;
         }
         let Ok(Some(text)) = project.read(&file) else {

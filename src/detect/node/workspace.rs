@@ -319,6 +319,8 @@ fn adapt(
     rules: &NodeRules,
 ) -> Result<Plan, Error> {
     let Details::Node(node) = &mut plan.details;
+    // Workspace packages are linked into node_modules even when no registry package is.
+    node.production_dependencies = true;
     node.workspace_manifests = members
         .iter()
         .map(|m| format!("{}/package.json", m.dir))

@@ -50,6 +50,17 @@ fn mkdir() -> &'static Regex {
     })
 }
 
+/// `DATA_DIR: str({ default: './data' })`, `DATA_DIR: z.string().default('./data')`.
+fn schema_default() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"\b([A-Z][A-Z0-9_]{0,60})['"]?\s*:\s*[^\n]*?(?:\.default\(\s*|\bdefault['"]?\s*:\s*)['"]([^'"\n]{1,200})['"]"#,
+        )
+        .expect("static regex")
+    })
+}
+
 fn joined() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -65,15 +76,18 @@ fn joined() -> &'static Regex {
 struct Found {
     order: Vec<String>,
     why: BTreeMap<String, String>,
+    /// The file that named the first folder, for the evidence.
+    first: Option<String>,
     /// Absolute paths the app writes outside its folder, and where that was read.
     outside: Vec<(String, String)>,
 }
 
 impl Found {
-    fn add(&mut self, dir: String, why: String) {
+    fn add(&mut self, dir: String, file: &str, why: String) {
         if let std::collections::btree_map::Entry::Vacant(slot) = self.why.entry(dir.clone()) {
             slot.insert(why);
             self.order.push(dir);
+            self.first.get_or_insert_with(|| file.to_string());
         }
     }
 }
@@ -88,6 +102,7 @@ pub fn detect(ctx: &mut Ctx, ts: &TsConfig) -> Writable {
     let Found {
         mut order,
         why,
+        first,
         outside,
     } = found;
     order.truncate(MAX_DIRS);
@@ -98,13 +113,17 @@ pub fn detect(ctx: &mut Ctx, ts: &TsConfig) -> Writable {
             .map(|d| format!("`{d}` ({})", why.get(d).map_or("", String::as_str)))
             .collect();
         let note = format!("the app writes {}", listed.join(", "));
-        ctx.note(Field::Writable, Evidence::default(note));
+        let evidence = match first {
+            Some(file) => Evidence::file(&file, None, note),
+            None => Evidence::default(note),
+        };
+        ctx.note(Field::Writable, evidence);
     }
     for (path, at) in outside {
         ctx.warn(
             WarningKind::Writable,
             format!(
-                "the app writes `{}` by default ({at}), outside its folder: the image's root filesystem is read-only there. Point the setting at a folder under the app (a volume of the image) or mount a volume on `{}`",
+                "the app writes `{}` ({at}), outside its folder: the image's root filesystem is read-only there. Point the setting at a folder under the app (a volume of the image) or mount a volume on `{}`",
                 shown(&path),
                 shown(&path)
             ),
@@ -126,24 +145,40 @@ fn from_sources(ctx: &Ctx, ts: &TsConfig, found: &mut Found) {
             if trimmed.starts_with("//") || trimmed.starts_with('*') {
                 continue;
             }
-            let at = format!("{} line {}", ctx.project.name(&source.file), i + 1);
-            if let Some(c) = env_default().captures(line) {
-                if names_data(&c[1], rules) {
-                    let base = c.get(2).map(|m| m.as_str());
-                    match place(&c[3], base, &runtime_dir, true) {
-                        Place::Inside(dir) => {
-                            found.add(dir, format!("`{}`'s default in {at}", &c[1]));
-                        }
-                        Place::Outside(path) => found.outside.push((path, at.clone())),
-                        Place::Nowhere => {}
+            let file = ctx.project.name(&source.file);
+            let at = format!("{file} line {}", i + 1);
+            let defaults = env_default()
+                .captures(line)
+                .map(|c| {
+                    (
+                        c[1].to_string(),
+                        c.get(2).map(|m| m.as_str()),
+                        c[3].to_string(),
+                    )
+                })
+                .or_else(|| {
+                    schema_default()
+                        .captures(line)
+                        .map(|c| (c[1].to_string(), None, c[2].to_string()))
+                });
+            if let Some((name, base, value)) = defaults.filter(|(n, ..)| names_data(n, rules)) {
+                let file_named = rules
+                    .file_suffixes
+                    .iter()
+                    .any(|s| name.ends_with(s.as_str()));
+                match place(&value, base, &runtime_dir, true, file_named) {
+                    Place::Inside(dir) => {
+                        found.add(dir, &file, format!("`{name}`'s default in {at}"));
                     }
+                    Place::Outside(path) => found.outside.push((path, format!("by default, {at}"))),
+                    Place::Nowhere => {}
                 }
             }
             if let Some(c) = mkdir().captures(line) {
                 let base = c.get(1).map(|m| m.as_str());
-                if let Place::Inside(dir) = place(&c[2], base, &runtime_dir, false) {
+                if let Place::Inside(dir) = place(&c[2], base, &runtime_dir, false, false) {
                     if !rules.never.iter().any(|n| dir.split('/').next() == Some(n)) {
-                        found.add(dir, format!("created by {at}"));
+                        found.add(dir, &file, format!("created by {at}"));
                     }
                 }
             }
@@ -154,8 +189,10 @@ fn from_sources(ctx: &Ctx, ts: &TsConfig, found: &mut Found) {
                     .next()
                     .unwrap_or("");
                 if rules.dirs.iter().any(|d| d == first) {
-                    if let Place::Inside(dir) = place(&c[2], Some(&c[1]), &runtime_dir, false) {
-                        found.add(dir, format!("named in {at}"));
+                    if let Place::Inside(dir) =
+                        place(&c[2], Some(&c[1]), &runtime_dir, false, false)
+                    {
+                        found.add(dir, &file, format!("named in {at}"));
                     }
                 }
             }
@@ -170,6 +207,22 @@ fn from_compose(ctx: &Ctx, found: &mut Found) {
     };
     let rules = &ctx.rules.writable;
     let mut workdirs: Vec<&str> = rules.compose_workdirs.iter().map(String::as_str).collect();
+    // The folder the project's own Dockerfile runs the app from, which Compose mounts under.
+    let dockerfile = ctx
+        .project
+        .read("Dockerfile")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let own = dockerfile
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            words.next().filter(|w| w.eq_ignore_ascii_case("WORKDIR"))?;
+            words.next().filter(|d| d.starts_with('/'))
+        })
+        .next_back();
+    workdirs.extend(own);
     if let Some(w) = &service.working_dir {
         workdirs.insert(0, w.as_str());
     }
@@ -183,12 +236,18 @@ fn from_compose(ctx: &Ctx, found: &mut Found) {
             Some(rel) if !rel.split('/').any(|p| p == "node_modules") => {
                 if let Ok(dir) = safe_path(&service.file, "volumes", rel) {
                     let why = format!("a volume of `{}` in {}", service.name, service.file);
-                    found.add(dir, why);
+                    found.add(dir, &service.file, why);
                 }
             }
             Some(_) => {}
             None if workdirs.iter().any(|w| target.trim_end_matches('/') == *w) => {}
-            None => found.outside.push((target.clone(), service.file.clone())),
+            None => found.outside.push((
+                target.clone(),
+                format!(
+                    "`{}` mounts a volume there in {}",
+                    service.name, service.file
+                ),
+            )),
         }
     }
 }
@@ -202,8 +261,9 @@ fn from_gitignore(ctx: &Ctx, found: &mut Found) -> Vec<String> {
             let name = line.trim().trim_start_matches('/').trim_end_matches('/');
             if ctx.rules.writable.dirs.iter().any(|d| d == name) {
                 local_only.push(name.to_string());
-                let why = format!("ignored by {}", ctx.project.name(".gitignore"));
-                found.add(name.to_string(), why);
+                let file = ctx.project.name(".gitignore");
+                let why = format!("ignored by {file}");
+                found.add(name.to_string(), &file, why);
             }
         }
     }
@@ -245,11 +305,17 @@ enum Place {
 /// Where `value` points at run time: relative to the working directory (the app folder), or to
 /// the file's own folder when `base` is `__dirname`. A value that names a file (`./data/app.db`)
 /// means its folder when `file_ok`.
-fn place(value: &str, base: Option<&str>, runtime_dir: &str, file_ok: bool) -> Place {
+fn place(value: &str, base: Option<&str>, runtime_dir: &str, file_ok: bool, file: bool) -> Place {
     if value.starts_with('/') {
         return if base.is_some() {
             // `path.join(__dirname, '/data')` joins; only a bare absolute value is outside.
-            place(value.trim_start_matches('/'), base, runtime_dir, file_ok)
+            place(
+                value.trim_start_matches('/'),
+                base,
+                runtime_dir,
+                file_ok,
+                file,
+            )
         } else {
             Place::Outside(value.to_string())
         };
@@ -260,7 +326,7 @@ fn place(value: &str, base: Option<&str>, runtime_dir: &str, file_ok: bool) -> P
     };
     if file_ok {
         let last = path.rsplit('/').next().unwrap_or("");
-        if last.contains('.') && !last.starts_with('.') {
+        if file || (last.contains('.') && !last.starts_with('.')) {
             path = path
                 .rsplit_once('/')
                 .map_or(String::new(), |(d, _)| d.to_string());
@@ -292,7 +358,7 @@ mod tests {
     use super::*;
 
     fn inside(value: &str, base: Option<&str>, dir: &str, file_ok: bool) -> Option<String> {
-        match place(value, base, dir, file_ok) {
+        match place(value, base, dir, file_ok, false) {
             Place::Inside(d) => Some(d),
             _ => None,
         }
@@ -316,7 +382,11 @@ mod tests {
         assert_eq!(inside("../../etc", None, "", false), None);
         assert_eq!(inside("./app.db", None, "", true), None);
         assert_eq!(inside("da ta", None, "", false), None);
-        assert!(matches!(place("/data", None, "", true), Place::Outside(_)));
+        assert!(matches!(
+            place("/data", None, "", true, false),
+            Place::Outside(_)
+        ));
+        assert!(matches!(place("db/data", None, "", true, true), Place::Inside(d) if d == "db"));
     }
 
     #[test]
@@ -325,6 +395,8 @@ mod tests {
         assert!(names_data("DATA_DIR", rules));
         assert!(names_data("UPLOAD_PATH", rules));
         assert!(names_data("SQLITE_FILE", rules));
+        assert!(names_data("DB_FILENAME", rules));
+        assert!(!names_data("DB_NAME", rules));
         assert!(names_data("DATA", rules));
         assert!(!names_data("DATABASE_URL", rules));
         assert!(!names_data("PUBLIC_PATH", rules));
