@@ -1,3 +1,5 @@
+import { siteTitle } from "@demo/ui";
+
 export const dynamic = "force-dynamic";
 
 export default function Home() {
@@ -5,7 +7,7 @@ export default function Home() {
 
   return (
     <main>
-      <h1>Hello from Next.js</h1>
+      <h1>{siteTitle}</h1>
       <p>
         This page was rendered on the server at <time>{renderedAt}</time>.
       </p>
