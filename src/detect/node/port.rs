@@ -36,7 +36,7 @@ fn patterns() -> &'static [(Regex, &'static str, bool)] {
     PATTERNS.get_or_init(|| {
         [
             (
-                r#"process\.env(?:\.PORT|\[['"]PORT['"]\])\)?(?:\s*(?:\|\||\?\?)\s*process\.env\.\w+\)?)*\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})"#,
+                r#"process\.env(?:\.PORT|\[['"]PORT['"]\])!?\)?(?:\s*(?:\|\||\?\?)\s*process\.env\.\w+!?\)?)*\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})"#,
                 "the PORT fallback",
                 false,
             ),
@@ -260,6 +260,10 @@ mod tests {
         assert_eq!(
             port("const port = [args.port, process.env.APP_PORT, process.env.PORT, 3001]"),
             Some(3001)
+        );
+        assert_eq!(
+            port("const port = parseInt(process.env.PORT!) || 5000"),
+            Some(5000)
         );
         assert_eq!(port("    PORT: Joi.number().default(3002),"), Some(3002));
         assert_eq!(port("  PORT: num({ default: 3003 }),"), Some(3003));
