@@ -230,6 +230,47 @@ impl Resolver<'_> {
         else {
             return Ok(None);
         };
+        let entry = self.script_command(name, &key, script, depth)?;
+        if entry.is_some() {
+            self.skipped_steps(name, &key, script);
+        }
+        Ok(entry)
+    }
+
+    /// Steps the start script runs before the app (`npm run scss && node app.js`, a
+    /// `prestart` script) do not run in the image: the container starts the app's command
+    /// alone. Said in a warning, as a step that writes files must move into the build.
+    fn skipped_steps(&mut self, name: &str, key: &str, script: &str) {
+        let syntax = Syntax::new(self.rules);
+        let mut commands = syntax.commands(script);
+        commands.pop();
+        let mut steps: Vec<String> = commands
+            .into_iter()
+            .filter_map(|c| match c {
+                Command::Script(s) if s != "build" && s != name => Some(format!("`{}`", shown(&s))),
+                _ => None,
+            })
+            .collect();
+        let pre = format!("pre{name}");
+        if self.script(&pre).is_some() {
+            steps.insert(0, format!("`{pre}`"));
+        }
+        if !steps.is_empty() {
+            self.warn(format!(
+                "`{key}` runs {} before the app; the image runs only the app's command. If a step writes files the app serves (CSS, generated code), make it part of the `build` script",
+                steps.join(", ")
+            ));
+        }
+    }
+
+    fn script_command(
+        &mut self,
+        name: &str,
+        key: &str,
+        script: &str,
+        depth: usize,
+    ) -> Result<Option<Entry>, Error> {
+        let key = key.to_string();
         let note = format!("`{}`", shown(script));
         let manifest = self.manifest_name();
         let evidence = |note: String| self.project.evidence("package.json", Some(&key), note);
