@@ -1,8 +1,8 @@
 //! Which Node.js major the image runs, by the policy in ARCHITECTURE.md ("Version policy"):
 //! an exact pin (a version file, `volta.node`) is honoured — with a warning when its line is
 //! past end of life, or when no image exists for it; a range (`engines.node`) takes the newest
-//! LTS line it allows; nothing declared takes the newest LTS line; a pin that `engines`
-//! contradicts is a warning.
+//! LTS line it allows; nothing declared takes the newest LTS line (or the supported line an
+//! existing hand-written Dockerfile runs); a pin that `engines` contradicts is a warning.
 
 use nodejs_semver::{Range, Version};
 use serde_json::Value;
@@ -42,13 +42,13 @@ pub fn detect(
     let Some(pin) = find_pin(project, manifest)? else {
         return Ok(match engines {
             Some(range) => from_range(range, &manifest_name, rules),
-            None => VersionChoice {
+            None => from_dockerfile(project, rules).unwrap_or_else(|| VersionChoice {
                 major: newest_lts(rules),
                 evidence: Evidence::default(
                     "no .nvmrc, .node-version, .tool-versions, volta.node or engines.node: the newest LTS line",
                 ),
                 warnings: Vec::new(),
-            },
+            }),
         });
     };
     let mut choice = from_spec(&pin.spec, &pin.file, pin.key.as_deref(), rules);
@@ -65,6 +65,55 @@ pub fn detect(
         }
     }
     Ok(choice)
+}
+
+/// With nothing declared, the line an existing hand-written Dockerfile runs (`FROM
+/// node:22-alpine`) is what the app is known to work on (a native addon may not build on a
+/// newer one): kept while it is supported. An end-of-life line there is not honoured; the
+/// newest LTS line is taken, with a warning that names it.
+fn from_dockerfile(project: &Project, rules: &NodeRules) -> Option<VersionChoice> {
+    // Only a hint: an unreadable Dockerfile (a symlink out of the project) says nothing here.
+    let text = project.read("Dockerfile").ok().flatten()?;
+    if text.contains(&rules.port.generated_marker) {
+        return None;
+    }
+    let found = text.lines().enumerate().find_map(|(i, line)| {
+        let mut words = line.split_whitespace();
+        words.next().filter(|w| w.eq_ignore_ascii_case("FROM"))?;
+        let image = words.find(|w| !w.starts_with("--"))?;
+        let tag = image
+            .trim_start_matches("docker.io/")
+            .trim_start_matches("library/")
+            .strip_prefix("node:")?;
+        let major = tag.split(['.', '-']).next()?.parse::<u32>().ok()?;
+        Some((i + 1, major))
+    });
+    let (line, major) = found?;
+    let at = format!("line {line}");
+    let file = project.name("Dockerfile");
+    Some(match rules.major(major) {
+        Some(m) if m.status != Status::Eol => VersionChoice {
+            major,
+            evidence: project.evidence(
+                "Dockerfile",
+                Some(&at),
+                format!("the existing Dockerfile runs Node {major}, and nothing else declares a version"),
+            ),
+            warnings: Vec::new(),
+        },
+        _ => {
+            let lts = newest_lts(rules);
+            VersionChoice {
+                major: lts,
+                evidence: Evidence::default(format!(
+                    "the existing Dockerfile's Node {major} is past end of life; the newest LTS line"
+                )),
+                warnings: vec![warning(format!(
+                    "{file} ({at}) runs Node {major}, past end of life; the image runs Node {lts}, the newest LTS line. Pin the line the app supports in .nvmrc or engines.node"
+                ))],
+            }
+        }
+    })
 }
 
 /// The first exact pin: `.nvmrc`, `.node-version`, `.tool-versions`, then `volta.node`.
