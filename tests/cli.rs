@@ -404,3 +404,20 @@ fn an_entrypoint_argument_is_quoted_not_rewritten() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains(r#"CMD ["a\",\"b", "c d"]"#), "{text}");
 }
+
+#[test]
+fn a_node_line_kept_from_a_hand_written_dockerfile_survives_a_second_init() {
+    let dir = fixture_copy("node-dockerfile-version");
+    for _ in 0..2 {
+        dockgen()
+            .args(["init", "--yes", "--force"])
+            .arg(dir.path())
+            .assert()
+            .success();
+        dir.child("Dockerfile")
+            .assert(predicate::str::contains("FROM node:22-trixie-slim AS base"))
+            .assert(predicate::str::contains(
+                "# Node.js 22 came from the Dockerfile this file replaced",
+            ));
+    }
+}

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{context, exec_form, Common, Rendering};
 use crate::error::Error;
-use crate::plan::{AppKind, Details, NodeOutput, NodePlan, Plan, Runtime};
+use crate::plan::{AppKind, Details, Field, NodeOutput, NodePlan, Plan, Runtime};
 
 pub const TEMPLATES: &[(&str, &str)] = &[
     (
@@ -27,6 +27,9 @@ struct NodeContext<'a> {
     node: &'a NodePlan,
     /// `Node.js` or `Bun`, for the header and comments.
     title: &'static str,
+    /// A comment saying the Node line came from the hand-written Dockerfile this one replaces
+    /// (read back by the next run).
+    version_note: Option<String>,
     /// The manifest files copied before the install, space-separated.
     manifests: String,
     /// The app folder with a trailing `/`, or empty at the root (paths in the build stages).
@@ -76,17 +79,6 @@ pub fn render(plan: &Plan) -> Result<Rendering, Error> {
         node.output,
         NodeOutput::NextStandalone { .. } | NodeOutput::Bundle { .. } | NodeOutput::Static { .. }
     );
-    let runtime_reason = if bun {
-        "Native modules are compiled on Bun's Debian image, so they run on it too (Bun's distroless image has an older glibc)."
-            .to_string()
-    } else if !plan.runtime_packages.is_empty() {
-        "Native modules load OS libraries, so the runtime is the slim image (it has apt).".into()
-    } else {
-        format!(
-            "Node.js {} has no distroless image; the slim image runs as its `node` user.",
-            plan.version
-        )
-    };
     let mut common = Common::new(plan)?;
     let deploy = node.deploy.is_some();
     if deploy {
@@ -128,6 +120,7 @@ pub fn render(plan: &Plan) -> Result<Rendering, Error> {
     let value = NodeContext {
         node,
         title,
+        version_note: version_note(plan, bun),
         manifests: node.manifests.join(" "),
         fws: if deploy { String::new() } else { ws.clone() },
         ws,
@@ -140,7 +133,7 @@ pub fn render(plan: &Plan) -> Result<Rendering, Error> {
         build,
         prod_deps: !self_contained && !deploy && node.production_dependencies,
         uid: plan.images.user.split(':').next().unwrap_or(""),
-        runtime_reason,
+        runtime_reason: runtime_reason(plan, bun),
         env: final_env(plan, node),
         build_args: vars.build_args,
         build_secrets: !vars.build_mounts.is_empty(),
@@ -245,5 +238,31 @@ impl Vars {
             install_mounts,
             install_env,
         }
+    }
+}
+
+fn version_note(plan: &Plan, bun: bool) -> Option<String> {
+    let evidence = plan.evidence.get(&Field::Version)?;
+    (!bun && evidence.source == "Dockerfile").then(|| {
+        format!(
+            "# Node.js {} {}; pin it in .nvmrc.",
+            plan.version,
+            crate::detect::node::CARRIED
+        )
+    })
+}
+
+/// Why the final image is not distroless, when it is not.
+fn runtime_reason(plan: &Plan, bun: bool) -> String {
+    if bun {
+        "Native modules are compiled on Bun's Debian image, so they run on it too (Bun's distroless image has an older glibc)."
+            .to_string()
+    } else if !plan.runtime_packages.is_empty() {
+        "Native modules load OS libraries, so the runtime is the slim image (it has apt).".into()
+    } else {
+        format!(
+            "Node.js {} has no distroless image; the slim image runs as its `node` user.",
+            plan.version
+        )
     }
 }

@@ -17,6 +17,7 @@ mod script;
 mod sources;
 mod typescript;
 mod version;
+pub use version::CARRIED;
 mod workspace;
 mod writable;
 

@@ -24,6 +24,10 @@ fn warning(message: String) -> Warning {
     Warning::new(WarningKind::Version, message)
 }
 
+/// Written after `# Node.js <major> ` in a generated Dockerfile whose line came from the
+/// hand-written Dockerfile it replaced; read back by the next run.
+pub const CARRIED: &str = "came from the Dockerfile this file replaced";
+
 /// An exact version the project pins, with where it is written.
 struct Pin {
     spec: String,
@@ -75,7 +79,7 @@ fn from_dockerfile(project: &Project, rules: &NodeRules) -> Option<VersionChoice
     // Only a hint: an unreadable Dockerfile (a symlink out of the project) says nothing here.
     let text = project.read("Dockerfile").ok().flatten()?;
     if text.contains(&rules.port.generated_marker) {
-        return None;
+        return carried(project, &text, rules);
     }
     let found = text.lines().enumerate().find_map(|(i, line)| {
         let mut words = line.split_whitespace();
@@ -113,6 +117,27 @@ fn from_dockerfile(project: &Project, rules: &NodeRules) -> Option<VersionChoice
                 ))],
             }
         }
+    })
+}
+
+/// What dockgen's own Dockerfile says it kept from the hand-written one it replaced (see
+/// [`CARRIED`]), so writing the file again keeps the line.
+fn carried(project: &Project, text: &str, rules: &NodeRules) -> Option<VersionChoice> {
+    let (line, major) = text.lines().enumerate().find_map(|(i, l)| {
+        let rest = l.strip_prefix("# Node.js ")?;
+        let (major, after) = rest.split_once(' ')?;
+        after.starts_with(CARRIED).then_some(())?;
+        Some((i + 1, major.parse::<u32>().ok()?))
+    })?;
+    rules.major(major).filter(|m| m.status != Status::Eol)?;
+    Some(VersionChoice {
+        major,
+        evidence: project.evidence(
+            "Dockerfile",
+            Some(&format!("line {line}")),
+            format!("Node {major}, kept from the hand-written Dockerfile dockgen replaced"),
+        ),
+        warnings: Vec::new(),
     })
 }
 
