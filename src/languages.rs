@@ -6,12 +6,15 @@ use crate::detect;
 use crate::error::Error;
 use crate::plan::{Candidate, Language, Plan};
 use crate::project::Project;
+use crate::questions::Question;
 use crate::render;
 
 /// A language's full detection.
 pub type DetectFn = fn(&Project, &Answers) -> Result<Plan, Error>;
 /// A language's template and typed context.
 pub type RenderFn = fn(&Plan) -> Result<render::Rendering, Error>;
+/// The valid answers to a question for one of the language's plans (empty: free text).
+pub type ChoicesFn = fn(&Plan, Question) -> Result<Vec<String>, Error>;
 
 /// Everything dockgen knows how to do for one language.
 pub struct LanguageSupport {
@@ -27,6 +30,8 @@ pub struct LanguageSupport {
     pub detect: Option<DetectFn>,
     /// The template to render and its typed context.
     pub render: Option<RenderFn>,
+    /// The valid answers to each question (versions, package managers, variants).
+    pub choices: Option<ChoicesFn>,
     /// Every base image its plans can name in a `FROM` line.
     pub images: fn() -> Result<Vec<String>, Error>,
     /// Loads the data strictly and checks its cross-references (run by a unit test).
@@ -42,6 +47,7 @@ pub static LANGUAGES: [LanguageSupport; 5] = [
         recognize: detect::node::recognize,
         detect: Some(detect::node::detect),
         render: Some(render::node::render),
+        choices: Some(detect::node::choices),
         images: || Ok(detect::node::rules()?.images()),
         check: || {
             let rules: detect::node::rules::NodeRules =
@@ -56,6 +62,7 @@ pub static LANGUAGES: [LanguageSupport; 5] = [
         recognize: detect::python::recognize,
         detect: None,
         render: None,
+        choices: None,
         images: || Ok(Vec::new()),
         check: detect::python::check,
     },
@@ -66,6 +73,7 @@ pub static LANGUAGES: [LanguageSupport; 5] = [
         recognize: detect::go::recognize,
         detect: None,
         render: None,
+        choices: None,
         images: || Ok(Vec::new()),
         check: || Ok(()),
     },
@@ -76,6 +84,7 @@ pub static LANGUAGES: [LanguageSupport; 5] = [
         recognize: detect::rust::recognize,
         detect: None,
         render: None,
+        choices: None,
         images: || Ok(Vec::new()),
         check: || Ok(()),
     },
@@ -86,6 +95,7 @@ pub static LANGUAGES: [LanguageSupport; 5] = [
         recognize: detect::java::recognize,
         detect: None,
         render: None,
+        choices: None,
         images: || Ok(Vec::new()),
         check: detect::java::check,
     },

@@ -101,6 +101,7 @@ pub enum Field {
     Port,
     BuildPackages,
     RuntimePackages,
+    Variant,
 }
 
 /// Where a decided value came from, so dockgen can explain itself.
@@ -297,6 +298,9 @@ pub struct Images {
     pub runtime_distroless: bool,
     /// Numeric `uid:gid` the final stage runs as.
     pub user: String,
+    /// The final image's variant (`distroless`, `slim`, `scratch`, …), answerable with
+    /// `--variant` where the language offers a real choice.
+    pub variant: String,
 }
 
 /// What the Node.js template needs beyond the common fields.

@@ -4,4 +4,6 @@ mod bad_input;
 mod cli;
 mod examples;
 mod generate;
+mod pty;
 mod support;
+mod wizard;

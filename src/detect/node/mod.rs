@@ -189,7 +189,10 @@ fn detect_app(
         }
     }
 
-    let pm = package_manager::detect(toolchain.project, toolchain.manifest, rules)?;
+    let pm = match &answers.package_manager {
+        Some(name) => package_manager::chosen(toolchain.project, name, rules)?,
+        None => package_manager::detect(toolchain.project, toolchain.manifest, rules)?,
+    };
     ctx.note(Field::PackageManager, pm.evidence.clone());
     ctx.warnings.extend(pm.warnings.iter().cloned());
     ctx.bin_links = pm.rule.bin_links;
@@ -212,24 +215,11 @@ fn detect_app(
     let shape = frameworks::shape(&mut ctx, framework)?;
     let (build_packages, runtime_packages) = native::packages(&mut ctx);
     let common = crate::rules::common()?;
-    let images = images(shape.kind, &runtime_packages, major, rules, common);
-    if !images.runtime_distroless && shape.kind == AppKind::Server {
-        let why = ctx.evidence.get(&Field::RuntimePackages).map_or_else(
-            || {
-                format!(
-                    "Node {} is past end of life and has no distroless image",
-                    version.major
-                )
-            },
-            |ev| format!("the {}", ev.note),
-        );
-        ctx.warn(
-            WarningKind::Runtime,
-            format!(
-                "{why}, so the final image is `{}` instead of distroless",
-                images.runtime
-            ),
-        );
+    // `--variant slim` asks for the slim runtime; distroless is the default wherever it works.
+    let slim = answers.variant.as_deref() == Some("slim");
+    let images = images(shape.kind, &runtime_packages, major, rules, common, slim);
+    if !images.runtime_distroless && shape.kind == AppKind::Server && !slim {
+        warn_not_distroless(&mut ctx, version.major, &images);
     }
 
     let writable = writable(&shape.output);
@@ -262,6 +252,21 @@ fn detect_app(
         set_aside: Vec::new(),
         warnings: ctx.warnings,
     })))
+}
+
+/// Says why the final image is the slim one when the user did not ask for it.
+fn warn_not_distroless(ctx: &mut Ctx, major: u32, images: &Images) {
+    let why = ctx.evidence.get(&Field::RuntimePackages).map_or_else(
+        || format!("Node {major} is past end of life and has no distroless image"),
+        |ev| format!("the {}", ev.note),
+    );
+    ctx.warn(
+        WarningKind::Runtime,
+        format!(
+            "{why}, so the final image is `{}` instead of distroless",
+            images.runtime
+        ),
+    );
 }
 
 /// `<pm> run build` when package.json has a build script.
@@ -311,6 +316,7 @@ fn images(
     major: &NodeMajor,
     rules: &NodeRules,
     common: &crate::rules::CommonRules,
+    slim: bool,
 ) -> Images {
     let builder = major.builder.clone();
     if kind == AppKind::Static {
@@ -320,15 +326,17 @@ fn images(
             runtime,
             runtime_distroless: false,
             user: rules.images.static_user.clone(),
+            variant: "nginx".into(),
         };
     }
-    if !runtime_packages.is_empty() || major.runtime == major.builder {
+    if !runtime_packages.is_empty() || major.runtime == major.builder || slim {
         // The slim image has apt and its own `node` user.
         return Images {
             runtime: builder.clone(),
             builder,
             runtime_distroless: false,
             user: rules.images.slim_user.clone(),
+            variant: "slim".into(),
         };
     }
     Images {
@@ -336,6 +344,7 @@ fn images(
         runtime: major.runtime.clone(),
         runtime_distroless: true,
         user: common.image.nonroot_user.clone(),
+        variant: "distroless".into(),
     }
 }
 
@@ -437,4 +446,31 @@ fn build_outputs(output: &NodeOutput) -> Vec<String> {
         }
         NodeOutput::Source => Vec::new(),
     }
+}
+
+/// The valid answers to `question` for a Node.js plan (empty: free text or not offered).
+pub fn choices(plan: &Plan, question: crate::questions::Question) -> Result<Vec<String>, Error> {
+    use crate::questions::Question;
+    let rules = rules()?;
+    Ok(match question {
+        Question::RuntimeVersion => {
+            let mut majors: Vec<u32> = rules.versions.major.iter().map(|m| m.major).collect();
+            majors.sort_unstable_by(|a, b| b.cmp(a));
+            majors.iter().map(u32::to_string).collect()
+        }
+        Question::PackageManager => {
+            let mut names: Vec<String> = Vec::new();
+            for pm in &rules.package_managers {
+                if !names.contains(&pm.name) {
+                    names.push(pm.name.clone());
+                }
+            }
+            names
+        }
+        Question::Variant if plan.kind == AppKind::Server => {
+            vec!["distroless".into(), "slim".into()]
+        }
+        Question::Variant => vec![plan.images.variant.clone()],
+        Question::Language | Question::App | Question::Entrypoint | Question::Port => Vec::new(),
+    })
 }

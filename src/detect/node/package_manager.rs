@@ -227,3 +227,44 @@ fn backticked(files: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The package manager the user named (`--package-manager`), installing from its lockfile when
+/// the project has one.
+pub fn chosen<'r>(
+    project: &Project,
+    name: &str,
+    rules: &'r NodeRules,
+) -> Result<PmChoice<'r>, Error> {
+    if !rules.package_managers.iter().any(|pm| pm.name == name) {
+        let mut names: Vec<&str> = rules
+            .package_managers
+            .iter()
+            .map(|pm| pm.name.as_str())
+            .collect();
+        names.dedup();
+        return Err(Error::InvalidFlag {
+            flag: "--package-manager".into(),
+            reason: format!(
+                "`{}` is not a Node.js package manager; the choices are {}",
+                shown(name),
+                names.join(", ")
+            ),
+        });
+    }
+    let rule = variant_by_markers(project, rules, name)?;
+    let lockfile = rule.lockfiles.iter().find(|f| project.is_file(f)).cloned();
+    let mut warnings = Vec::new();
+    if lockfile.is_none() {
+        warnings.push(Warning::new(
+            WarningKind::PackageManager,
+            format!("`--package-manager {name}`: the project has no {name} lockfile; installs are not reproducible"),
+        ));
+    }
+    Ok(PmChoice {
+        rule,
+        version: None,
+        lockfile,
+        evidence: Evidence::flag("--package-manager"),
+        warnings,
+    })
+}
