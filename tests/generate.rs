@@ -54,7 +54,16 @@ fn fixtures() {
 }
 
 const KNOWN: &[&str] = &[
-    "FROM", "WORKDIR", "ENV", "RUN", "COPY", "USER", "EXPOSE", "CMD",
+    "FROM",
+    "WORKDIR",
+    "ENV",
+    "ARG",
+    "RUN",
+    "COPY",
+    "USER",
+    "EXPOSE",
+    "ENTRYPOINT",
+    "CMD",
 ];
 
 /// `fixture.toml`: comments saying what the case proves, and optional `[answers]` — the

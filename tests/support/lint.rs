@@ -18,8 +18,16 @@ pub fn problems(dockerfile: &str, images: &[String]) -> Vec<String> {
         let rest: Vec<&str> = words.collect();
         match instruction {
             "FROM" => {
-                let image = rest.first().copied().unwrap_or("");
-                if !stages.iter().any(|s| s == image) && !images.iter().any(|i| i == image) {
+                // `scratch` is no image: it needs no stand-in and is never listed.
+                let image = rest
+                    .iter()
+                    .find(|w| !w.starts_with("--"))
+                    .copied()
+                    .unwrap_or("");
+                if image != "scratch"
+                    && !stages.iter().any(|s| s == image)
+                    && !images.iter().any(|i| i == image)
+                {
                     problems.push(format!(
                         "FROM `{image}` is neither a stage nor an image `dockgen images` lists"
                     ));
