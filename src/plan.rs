@@ -277,14 +277,18 @@ impl Plan {
 /// `"details": {…}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "language", content = "details", rename_all = "lowercase")]
+// One plan exists per run; boxing the largest variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Details {
     Node(NodePlan),
+    Go(GoPlan),
 }
 
 impl Details {
     pub fn language(&self) -> Language {
         match self {
             Details::Node(_) => Language::Node,
+            Details::Go(_) => Language::Go,
         }
     }
 }
@@ -367,4 +371,48 @@ pub enum NodeOutput {
         root: String,
         spa: bool,
     },
+}
+
+/// What the Go template needs beyond the common fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GoPlan {
+    /// The module path of the app's module; `None` for a program without go.mod.
+    pub module: Option<String>,
+    /// Files copied before `go mod download`, grouped by the folder they are copied to.
+    pub manifests: Vec<GoManifests>,
+    /// `go mod download` runs in its own layer before the source is copied (not when the
+    /// project vendors its modules or has no go.mod).
+    pub download: bool,
+    /// The build uses `vendor/` (`-mod=vendor`).
+    pub vendor: bool,
+    /// How the binary links C code.
+    pub cgo: Cgo,
+    /// The binary's file name.
+    pub binary: String,
+    /// Where the builder writes the binary (absolute).
+    pub output: String,
+    /// Cache mount targets: the module cache and the build cache.
+    pub module_cache: String,
+    pub build_cache: String,
+}
+
+/// Files copied to one folder before the module download.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GoManifests {
+    /// Root-relative folder with a trailing `/`; `./` at the root.
+    pub dir: String,
+    /// Root-relative files.
+    pub files: Vec<String>,
+}
+
+/// How a Go binary links C code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cgo {
+    /// `CGO_ENABLED=0`: pure Go, static, cross-compiled.
+    Off,
+    /// cgo linked statically against musl on Alpine: still a static binary.
+    Musl,
+    /// cgo linked against glibc on Debian: runs on a glibc base.
+    Glibc,
 }

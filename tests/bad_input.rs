@@ -306,6 +306,22 @@ fn cases() -> Vec<Case> {
         with_args("--port 70000", app(vec![]), &["--yes", "--port", "70000"]),
         with_args("--language unknown", app(vec![]), &["--yes", "--language", "cobol"]),
         with_args("--language not in the project", app(vec![]), &["--yes", "--language", "go"]),
+        // Go.
+        case("go.mod with a broken directive", vec![("go.mod", Text("module example.com/x\ngo one.twenty\n")), ("main.go", Text("package main\nfunc main() {}\n"))]),
+        case("go.mod with a newline-forged module path", vec![("go.mod", Text("module \"example.com/x\\nRUN evil\"\n\ngo 1.24\n")), ("main.go", Text("package main\nfunc main() {}\n"))]),
+        case("go.work uses a folder outside the project", vec![("go.work", Text("go 1.24\n\nuse ../elsewhere\n"))]),
+        case("go.mod replace points outside the project", vec![
+            ("go.mod", Text("module example.com/x\n\ngo 1.24\n\nrequire example.com/y v1.0.0\n\nreplace example.com/y => ../../y\n")),
+            ("main.go", Text("package main\n\nimport _ \"example.com/y\"\n\nfunc main() {}\n")),
+        ]),
+        case("goreleaser binary name with a quote", vec![
+            ("go.mod", Text("module example.com/x\n\ngo 1.24\n")),
+            ("main.go", Text("package main\nfunc main() {}\n")),
+            (".goreleaser.yaml", Text("builds:\n  - binary: 'x\"]\\nUSER root'\n")),
+        ]),
+        case("go.mod is a FIFO", vec![("go.mod", Fifo), ("main.go", Text("package main\nfunc main() {}\n"))]),
+        case("go source links outside the project", vec![("go.mod", Text("module example.com/x\n\ngo 1.24\n")), ("main.go", Link("/etc/hostname"))]),
+        case("go.mod newer than any supported line", vec![("go.mod", Text("module example.com/x\n\ngo 1.99\n")), ("main.go", Text("package main\nfunc main() {}\n"))]),
         // The write side.
         case("existing Dockerfile without --force", app(vec![("Dockerfile", Text("FROM scratch\n"))])),
         case("existing .dockerignore keeps the user's negation", app(vec![(".dockerignore", Text(".env*\n!.env.example\n"))])),

@@ -285,7 +285,11 @@ fn adapt(
     member: Option<&Member>,
     rules: &NodeRules,
 ) -> Result<Plan, Error> {
-    let Details::Node(node) = &mut plan.details;
+    let Details::Node(node) = &mut plan.details else {
+        return Err(Error::InvalidRule {
+            reason: "a workspace member's plan is not a Node.js plan".into(),
+        });
+    };
     node.workspace_manifests = members
         .iter()
         .map(|m| format!("{}/package.json", m.dir))
