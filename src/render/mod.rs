@@ -4,6 +4,7 @@
 //! template (`render/<lang>.rs`) from the fields every template shares ([`Common`]) plus its
 //! own; templates are embedded one by one, so a missing file is a compile error.
 
+pub mod java;
 pub mod node;
 
 use serde::Serialize;
