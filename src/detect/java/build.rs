@@ -102,7 +102,7 @@ pub fn build(project: &Project, rules: &'static JavaRules) -> Result<Build, Erro
     let Some(reactor) = maven::load(project)? else {
         return Err(nothing(project));
     };
-    let modules = reactor.modules(rules);
+    let modules = reactor.modules(project, rules);
     let outputs = reactor
         .files
         .iter()

@@ -61,12 +61,16 @@ pub fn load(project: &Project) -> Result<Option<Reactor>, Error> {
 
 impl Reactor {
     /// Every module that is not an aggregator (`pom` packaging), analysed.
-    pub fn modules(&self, rules: &'static JavaRules) -> Vec<Module> {
+    pub fn modules(&self, project: &Project, rules: &'static JavaRules) -> Vec<Module> {
         self.files
             .iter()
             .filter_map(|f| self.poms.effective(f))
             .filter(|eff| eff.packaging() != "pom")
-            .map(|eff| analyse(&eff, rules))
+            .map(|mut eff| {
+                let module = project.at(&eff.pom().dir);
+                eff.activate(|path| module.exists(path));
+                analyse(&eff, rules)
+            })
             .collect()
     }
 
@@ -85,13 +89,10 @@ fn analyse(eff: &Effective, rules: &'static JavaRules) -> Module {
             .iter()
             .find(|key| eff.plugin(key).is_some());
         if let Some(key) = plugin {
+            let (file, at) = eff.declared_at(key).unwrap_or((&pom.file, "build.plugins"));
             return Some((
                 fw,
-                Evidence::file(
-                    &pom.file,
-                    Some("build.plugins"),
-                    format!("declares `{key}`"),
-                ),
+                Evidence::file(file, Some(at), format!("declares `{key}`")),
             ));
         }
         markers
@@ -167,9 +168,10 @@ fn runnable(
                 LayoutKind::Jar | LayoutKind::Application => Runnable::FatJar,
             };
             let classifier = eff.plugin_value(key, "classifier");
+            let (file, at) = eff.declared_at(key).unwrap_or((file, "build.plugins"));
             let evidence = Evidence::file(
                 file,
-                Some("build.plugins"),
+                Some(at),
                 format!("`{}` builds the app", key.rsplit(':').next().unwrap_or(key)),
             );
             return Some((runnable, evidence, classifier));

@@ -59,6 +59,17 @@ impl Plugin {
     }
 }
 
+/// A profile that turns itself on (`activeByDefault`, or a file that exists or is missing),
+/// with the plugins it adds. Profiles switched on by flags or the environment are not read.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub active_by_default: bool,
+    /// `<file><exists>`: relative to the module being built (`${basedir}/` stripped).
+    pub exists: Option<String>,
+    pub missing: Option<String>,
+    pub plugins: Vec<Plugin>,
+}
+
 /// One pom.xml.
 #[derive(Debug, Clone)]
 pub struct Pom {
@@ -79,6 +90,8 @@ pub struct Pom {
     /// `dependencyManagement` entries (BOM imports among them).
     pub managed: Vec<Coord>,
     pub final_name: Option<String>,
+    /// Profiles that activate themselves (see [`Profile`]).
+    pub profiles: Vec<Profile>,
 }
 
 /// Parses `text`, the contents of `file` (root-relative) in folder `dir`.
@@ -157,7 +170,37 @@ pub fn parse(text: &str, file: &str, dir: &str) -> Result<Pom, Error> {
         .map(|d| coord(d, ""))
         .collect(),
         final_name: build.and_then(|b| text_of(b, "finalName")),
+        profiles: profiles(project),
     })
+}
+
+fn profiles(project: Node) -> Vec<Profile> {
+    let file_rule = |activation: Option<Node>, name: &str| {
+        activation
+            .and_then(|a| child(a, "file"))
+            .and_then(|f| text_of(f, name))
+            .map(|p| {
+                p.trim_start_matches("${basedir}/")
+                    .trim_start_matches("${project.basedir}/")
+                    .to_string()
+            })
+    };
+    children(child(project, "profiles"), "profile")
+        .filter_map(|profile| {
+            let activation = child(profile, "activation");
+            let found = Profile {
+                active_by_default: activation
+                    .and_then(|a| text_of(a, "activeByDefault"))
+                    .is_some_and(|v| v == "true"),
+                exists: file_rule(activation, "exists"),
+                missing: file_rule(activation, "missing"),
+                plugins: plugins(child(profile, "build").and_then(|b| child(b, "plugins"))),
+            };
+            let automatic =
+                found.active_by_default || found.exists.is_some() || found.missing.is_some();
+            (automatic && !found.plugins.is_empty()).then_some(found)
+        })
+        .collect()
 }
 
 fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
@@ -264,6 +307,9 @@ pub fn load(project: &Project, file: &str) -> Result<Option<Pom>, Error> {
 pub struct Effective<'a> {
     pub chain: Vec<&'a Pom>,
     pub cli: &'a BTreeMap<String, String>,
+    /// Plugins of the chain's self-activating profiles that are on for this module, with the
+    /// pom declaring each.
+    pub profile_plugins: Vec<(&'a Pom, &'a Plugin)>,
 }
 
 impl<'a> Effective<'a> {
@@ -356,9 +402,44 @@ impl<'a> Effective<'a> {
         self.resolve(raw).unwrap_or_else(|| raw.clone())
     }
 
-    /// Plugins the build runs: declared in the pom or a parent, nearest first.
+    /// Plugins the build runs: declared in the pom or a parent (nearest first), then those of
+    /// profiles that are on.
     pub fn plugins(&self) -> impl Iterator<Item = &'a Plugin> + '_ {
-        self.chain.iter().flat_map(|p| p.plugins.iter())
+        self.chain
+            .iter()
+            .flat_map(|p| p.plugins.iter())
+            .chain(self.profile_plugins.iter().map(|(_, p)| *p))
+    }
+
+    /// Where plugin `key` is declared: the pom's file and `build.plugins`, or `profiles`.
+    pub fn declared_at(&self, key: &str) -> Option<(&'a str, &'static str)> {
+        self.chain
+            .iter()
+            .find(|pom| pom.plugins.iter().any(|p| self.key(&p.coord) == key))
+            .map(|pom| (pom.file.as_str(), "build.plugins"))
+            .or_else(|| {
+                self.profile_plugins
+                    .iter()
+                    .find(|(_, p)| self.key(&p.coord) == key)
+                    .map(|(pom, _)| (pom.file.as_str(), "profiles"))
+            })
+    }
+
+    /// Turns on the profiles whose activation holds for this module: `exists(path)` says
+    /// whether a file relative to the module folder exists.
+    pub fn activate(&mut self, exists: impl Fn(&str) -> bool) {
+        let chain = self.chain.clone();
+        for pom in chain {
+            for profile in &pom.profiles {
+                let file_ok = profile.exists.as_deref().is_none_or(&exists)
+                    && profile.missing.as_deref().is_none_or(|m| !exists(m));
+                let by_file = profile.exists.is_some() || profile.missing.is_some();
+                if (by_file && file_ok) || (!by_file && profile.active_by_default) {
+                    self.profile_plugins
+                        .extend(profile.plugins.iter().map(|plugin| (pom, plugin)));
+                }
+            }
+        }
     }
 
     /// The build's plugin `key` (`groupId:artifactId`), if declared.
@@ -371,6 +452,7 @@ impl<'a> Effective<'a> {
         self.chain
             .iter()
             .flat_map(|p| p.plugins.iter().chain(&p.managed_plugins))
+            .chain(self.profile_plugins.iter().map(|(_, p)| *p))
             .filter(|p| self.key(&p.coord) == key)
             .find_map(|p| p.value(path))
             .and_then(|v| self.resolve(v))
@@ -486,6 +568,7 @@ impl Poms {
         Some(Effective {
             chain,
             cli: &self.cli,
+            profile_plugins: Vec::new(),
         })
     }
 }
@@ -549,6 +632,7 @@ mod tests {
         let eff = Effective {
             chain: vec![&pom],
             cli: &cli,
+            profile_plugins: Vec::new(),
         };
         assert_eq!(eff.version().as_deref(), Some("1.2"));
         assert_eq!(eff.resolve("${name}.jar").as_deref(), Some("app-x.jar"));
@@ -583,6 +667,7 @@ mod tests {
         let eff = Effective {
             chain: vec![&pom],
             cli: &cli,
+            profile_plugins: Vec::new(),
         };
         assert_eq!(eff.resolve("${a}"), None);
     }
