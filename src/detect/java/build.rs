@@ -103,6 +103,9 @@ pub fn build(project: &Project, rules: &'static JavaRules) -> Result<Build, Erro
         return Err(nothing(project));
     };
     let modules = reactor.modules(project, rules);
+    if let Some(message) = reactor.parent_outside() {
+        warnings.push(Warning::new(WarningKind::PackageManager, message));
+    }
     let outputs = reactor
         .files
         .iter()

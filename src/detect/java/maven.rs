@@ -60,6 +60,28 @@ pub fn load(project: &Project) -> Result<Option<Reactor>, Error> {
 }
 
 impl Reactor {
+    /// The root pom's parent when it looks like this project's own aggregator (same groupId)
+    /// but lies outside the folder dockgen reads: the image's build cannot see it either.
+    pub fn parent_outside(&self) -> Option<String> {
+        let root = self.poms.by_file.get("pom.xml")?;
+        let parent = root.parent.as_ref()?;
+        let own_group = root.group_id.as_deref().unwrap_or(&parent.coord.group_id);
+        if own_group != parent.coord.group_id || self.poms.effective("pom.xml")?.chain.len() > 1 {
+            return None;
+        }
+        let rel = match parent.relative_path.as_deref() {
+            Some("") => return None,
+            Some(rel) => rel,
+            None => "../pom.xml",
+        };
+        Some(format!(
+            "`pom.xml`'s parent `{}:{}` is looked for at `{rel}`, outside this folder, so the image's build cannot find it unless a repository has it; if it is the repository's aggregator pom, run dockgen at the repository root with `--workspace <this folder>`",
+            parent.coord.group_id, parent.coord.artifact_id
+        ))
+    }
+}
+
+impl Reactor {
     /// Every module that is not an aggregator (`pom` packaging), analysed.
     pub fn modules(&self, project: &Project, rules: &'static JavaRules) -> Vec<Module> {
         self.files
