@@ -192,7 +192,11 @@ pub fn choose(
             });
             Ok(((*one).clone(), evidence))
         }
-        [] if !multi => Ok((build.modules[0].clone(), None)),
+        [] if !multi && !build.modules.is_empty() => Ok((build.modules[0].clone(), None)),
+        [] if build.modules.is_empty() => Err(Error::NothingDetected {
+            path: project.shown().to_path_buf(),
+            reason: format!("Java: `{}` names no project with a build file", build.file),
+        }),
         [] => Err(Error::NothingDetected {
             path: project.shown().to_path_buf(),
             reason: format!(
