@@ -173,5 +173,9 @@ fn supported() -> String {
         .filter(|l| l.detect.is_some())
         .map(|l| l.language.title())
         .collect();
-    format!("dockgen supports {} projects", names.join(", "))
+    let list = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    format!("dockgen supports {list} projects")
 }

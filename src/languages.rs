@@ -91,12 +91,12 @@ pub static LANGUAGES: [LanguageSupport; 5] = [
     LanguageSupport {
         language: Language::Java,
         data: Some(detect::java::DATA),
-        templates: &[],
+        templates: render::java::TEMPLATES,
         recognize: detect::java::recognize,
-        detect: None,
-        render: None,
-        choices: None,
-        images: || Ok(Vec::new()),
+        detect: Some(detect::java::detect),
+        render: Some(render::java::render),
+        choices: Some(detect::java::choices),
+        images: || Ok(detect::java::rules()?.images()),
         check: detect::java::check,
     },
 ];

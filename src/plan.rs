@@ -102,6 +102,8 @@ pub enum Field {
     BuildPackages,
     RuntimePackages,
     Variant,
+    /// The final image's runtime (a jlink'd runtime, a JRE image) and why.
+    Runtime,
 }
 
 /// Where a decided value came from, so dockgen can explain itself.
@@ -282,6 +284,7 @@ impl Plan {
 pub enum Details {
     Node(NodePlan),
     Go(GoPlan),
+    Java(JavaPlan),
 }
 
 impl Details {
@@ -289,6 +292,7 @@ impl Details {
         match self {
             Details::Node(_) => Language::Node,
             Details::Go(_) => Language::Go,
+            Details::Java(_) => Language::Java,
         }
     }
 }
@@ -415,4 +419,72 @@ pub enum Cgo {
     Musl,
     /// cgo linked against glibc on Debian: runs on a glibc base.
     Glibc,
+}
+
+/// What the Java template needs beyond the common fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JavaPlan {
+    /// The build program as the builder runs it: `mvn`, `./mvnw`, `gradle`, `./gradlew`.
+    pub tool: String,
+    /// The wrapper script, copied executable before anything runs; `None` without one.
+    pub wrapper: Option<String>,
+    /// Build files (root-relative), each copied to its own path before dependencies resolve.
+    pub build_files: Vec<String>,
+    /// Build folders copied the same way (`.mvn`, `gradle`, `buildSrc`).
+    pub build_dirs: Vec<String>,
+    /// Resolves dependencies into the cache from the build files alone.
+    pub resolve: Vec<String>,
+    /// Cache mount target for the build tool's downloads.
+    pub cache: String,
+    /// Environment for the build stages (`GRADLE_USER_HOME`).
+    pub env: BTreeMap<String, String>,
+    /// What the build makes, root-relative (`target/shop-1.0.jar`, `build/quarkus-app`); a `*`
+    /// stands for a version set outside the build files.
+    pub artifact: String,
+    /// How the artifact becomes the image's app folder.
+    pub layout: JavaLayout,
+    /// How jlink cuts the runtime; `None` on a line without jlink (Java 8 runs on its JRE image).
+    pub jlink: Option<Jlink>,
+    /// Where the runtime lives in the final image.
+    pub java_home: String,
+    /// Paths the image rebuilds (root-relative), so `.dockerignore` keeps local copies out.
+    pub build_outputs: Vec<String>,
+}
+
+/// How a Java build's output is laid out in the final image (under the app folder).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum JavaLayout {
+    /// An executable jar, extracted by its own jar mode (`java <extract>`) into `layers`, each
+    /// copied onto the app folder in order: dependencies apart from the app's own classes.
+    Layered {
+        extract: Vec<String>,
+        layers: Vec<String>,
+    },
+    /// A built folder whose `layers` are copied in order (Quarkus's fast-jar).
+    Folder { layers: Vec<String> },
+    /// One runnable jar, `app.jar`.
+    Jar,
+    /// The app's jar in `app/`, its dependencies in `lib/` (copied from the root-relative
+    /// folder `dependencies`).
+    ClassPath { dependencies: String },
+    /// Gradle's installDist: `artifact` is its lib folder; the jars the project itself builds
+    /// (root-relative folder `jars`) go to `app/`, the rest to `lib/`.
+    Installed { jars: String },
+}
+
+/// What jdeps reads and jlink adds, paths relative to the laid-out app.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Jlink {
+    /// jdeps `--class-path` entries.
+    pub class_path: Vec<String>,
+    /// What jdeps analyses; empty when it cannot see the classes (a nested-jar fat jar), and
+    /// the fallback set is used.
+    pub roots: Vec<String>,
+    /// Modules used when jdeps cannot tell.
+    pub fallback: Vec<String>,
+    /// Modules added to what jdeps finds (service providers no class names).
+    pub extra: Vec<String>,
+    /// jlink's `--compress` value.
+    pub compress: String,
 }

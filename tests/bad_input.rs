@@ -322,6 +322,14 @@ fn cases() -> Vec<Case> {
         case("go.mod is a FIFO", vec![("go.mod", Fifo), ("main.go", Text("package main\nfunc main() {}\n"))]),
         case("go source links outside the project", vec![("go.mod", Text("module example.com/x\n\ngo 1.24\n")), ("main.go", Link("/etc/hostname"))]),
         case("go.mod newer than any supported line", vec![("go.mod", Text("module example.com/x\n\ngo 1.99\n")), ("main.go", Text("package main\nfunc main() {}\n"))]),
+        // Java.
+        case("pom.xml nested 100000 deep", vec![("pom.xml", Big("<project><build>", "<a>", 100_000, ""))]),
+        case("pom.xml with an unclosed element", vec![("pom.xml", Text("<project>\n  <artifactId>x</artifactId>\n  <build>\n</project>\n"))]),
+        case("pom.xml main class with a quote and newline", vec![("pom.xml", Text("<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>x</artifactId><version>1</version><properties><exec.mainClass>a.B\"]&#10;USER root</exec.mainClass><maven.compiler.release>17</maven.compiler.release></properties></project>"))]),
+        case("pom.xml parent outside the project", vec![("pom.xml", Text("<project><parent><groupId>a</groupId><artifactId>p</artifactId><version>1</version><relativePath>../../pom.xml</relativePath></parent><artifactId>x</artifactId><properties><exec.mainClass>a.Main</exec.mainClass></properties></project>"))]),
+        case("pom.xml with an entity expansion bomb", vec![("pom.xml", Text("<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]><project><artifactId>&d;&d;&d;&d;</artifactId></project>"))]),
+        case("build.gradle mainClass with a quote", vec![("build.gradle", Text("plugins { id 'application' }\napplication { mainClass = 'a.B\"]\\nUSER root' }\n"))]),
+        case("settings.gradle includes a folder outside", vec![("settings.gradle", Text("include '../../etc'\n")), ("build.gradle", Text("plugins { id 'application' }\napplication { mainClass = 'a.Main' }\n"))]),
         // The write side.
         case("existing Dockerfile without --force", app(vec![("Dockerfile", Text("FROM scratch\n"))])),
         case("existing .dockerignore keeps the user's negation", app(vec![(".dockerignore", Text(".env*\n!.env.example\n"))])),

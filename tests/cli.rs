@@ -183,14 +183,14 @@ fn malformed_package_json_names_file_line_and_column() {
 fn nothing_to_detect_exits_1() {
     let dir = fixture_copy("empty");
     let out = run(&["init", "--yes"], dir.path());
-    insta::assert_snapshot!(transcript(&out, dir.path()), @r"
+    insta::assert_snapshot!(transcript(&out, dir.path()), @"
     exit: 1
     --- stdout
     --- stderr
     error: no supported project found in `[DIR]`
 
     hint: no package.json, pyproject.toml, requirements.txt, go.mod, Cargo.toml, pom.xml or build.gradle
-    hint: dockgen supports Node.js, Go projects
+    hint: dockgen supports Node.js, Go and Java projects
     ");
 }
 
@@ -320,6 +320,49 @@ fn odd_manifests_never_panic() {
                     String::from_utf8_lossy(&out.stderr)
                 );
             }
+        }
+    }
+}
+
+#[test]
+fn odd_java_build_files_never_panic() {
+    let shade = "<plugin><artifactId>maven-shade-plugin</artifactId><configuration><transformers><transformer><mainClass>a.B</mainClass></transformer></transformers></configuration></plugin>";
+    let cases = [
+        ("pom.xml", String::new()),
+        ("pom.xml", "<project/>".into()),
+        ("pom.xml", "<notaproject/>".into()),
+        ("pom.xml", "<!DOCTYPE x [<!ENTITY a \"b\">]><project/>".into()),
+        ("pom.xml", format!("<project><build><plugins>{shade}</plugins></build></project>")),
+        ("pom.xml", format!("<project><version>${{v}}</version><build><finalName>${{a}}</finalName><plugins>{shade}</plugins></build></project>")),
+        ("pom.xml", format!("<project><parent><relativePath>../../../../x.xml</relativePath></parent><build><plugins>{shade}</plugins></build></project>")),
+        ("pom.xml", "<project><parent><relativePath>pom.xml</relativePath><artifactId>x</artifactId></parent><artifactId>x</artifactId><modules><module>.</module><module>../..</module><module>/etc</module></modules></project>".into()),
+        ("pom.xml", format!("<project><properties><a>${{b}}</a><b>${{a}}</b><java.version>${{a}}</java.version></properties><build><plugins>{shade}</plugins></build></project>")),
+        ("pom.xml", format!("<project>{}</project>", "<x>".repeat(2000) + &"</x>".repeat(2000))),
+        ("build.gradle", "plugins { id 'application' }\napplication { mainClass = 'x\"]\nUSER root' }".into()),
+        ("build.gradle", "plugins { id 'org.springframework.boot' version }\nversion = computeIt()".into()),
+        ("build.gradle.kts", "plugins { application }\napplication { mainClass.set(\"a.B\") }\njava { toolchain { languageVersion.set(JavaLanguageVersion.of(999)) } }".into()),
+        ("settings.gradle", "include ':a:../../..', '', ':'\ninclude(".into()),
+        ("build.gradle", "/* unterminated comment\nplugins { id 'application' }".into()),
+    ];
+    for (i, (file, text)) in cases.iter().enumerate() {
+        let dir = assert_fs::TempDir::new().unwrap();
+        dir.child(file).write_str(text).unwrap();
+        for args in [
+            &["detect", "--format", "json"][..],
+            &["init", "--stdout", "--language", "java"][..],
+        ] {
+            let out = dockgen().args(args).arg(dir.path()).output().unwrap();
+            let code = out.status.code();
+            assert!(
+                matches!(code, Some(0 | 1)),
+                "case {i} {file}: exit {code:?}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                !stdout.contains("USER root"),
+                "case {i} {file}: an injected instruction reached the output"
+            );
         }
     }
 }

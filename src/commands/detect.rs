@@ -99,7 +99,11 @@ pub fn report(plan: &Plan) -> String {
             plan.images.variant.clone(),
         ),
         ("builder image", None, plan.images.builder.clone()),
-        ("runtime image", None, plan.images.runtime.clone()),
+        (
+            "runtime image",
+            Some(Field::Runtime),
+            plan.images.runtime.clone(),
+        ),
     ];
     let mut out = String::new();
     for (label, field, value) in rows {

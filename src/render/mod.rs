@@ -5,6 +5,7 @@
 //! own; templates are embedded one by one, so a missing file is a compile error.
 
 pub mod go;
+pub mod java;
 pub mod node;
 
 use std::sync::OnceLock;
