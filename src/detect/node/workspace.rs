@@ -284,7 +284,11 @@ fn adapt(
     member: Option<&Member>,
     rules: &NodeRules,
 ) -> Result<Plan, Error> {
-    let Details::Node(node) = &mut plan.details;
+    let Details::Node(node) = &mut plan.details else {
+        return Err(Error::InvalidRule {
+            reason: format!("a {} plan in a Node.js workspace", plan.language()),
+        });
+    };
     node.workspace_manifests = members
         .iter()
         .map(|m| format!("{}/package.json", m.dir))
