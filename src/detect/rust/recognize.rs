@@ -1,6 +1,7 @@
-//! Rust: recognized from Cargo.toml so a polyglot repository picks the right language. The
-//! full detector comes with Rust support.
+//! The cheap look every project gets: does Cargo.toml build a binary (an application), only a
+//! library (tooling: never the app), or not parse at all (unreadable: it may be the app)?
 
+use super::rules::rules;
 use crate::error::Error;
 use crate::plan::{Candidate, Language, Strength};
 use crate::project::Project;
@@ -34,22 +35,39 @@ pub fn recognize(project: &Project) -> Result<Option<Candidate>, Error> {
         .filter_map(toml::Value::as_str)
         .filter(|m| !m.starts_with('/') && !m.split('/').any(|p| p == ".."))
         .collect();
+    let common = crate::rules::common()?;
+    let own_skip = &rules()?.apps.skip;
+    let mut unreadable = None;
     for dir in project.find_dirs(&members, &[]).unwrap_or_default() {
+        if common.apps.skips(&dir)
+            || dir
+                .split('/')
+                .any(|part| own_skip.iter().any(|s| s == part))
+        {
+            continue;
+        }
         let member = project.at(&dir);
-        if let Ok(Some(manifest)) = member.read_toml("Cargo.toml") {
-            if has_binary(&member, &manifest) {
+        match member.read_toml("Cargo.toml") {
+            Ok(Some(manifest)) if has_binary(&member, &manifest) => {
                 return Ok(Some(candidate(
                     project,
                     Strength::Application,
                     format!("workspace member `{dir}` builds a binary"),
                 )));
             }
+            Err(error) => {
+                unreadable.get_or_insert(format!("workspace member cannot be read: {error}"));
+            }
+            _ => {}
         }
+    }
+    if let Some(reason) = unreadable {
+        return Ok(Some(candidate(project, Strength::Unreadable, reason)));
     }
     Ok(Some(candidate(
         project,
         Strength::Tooling,
-        "builds a library only".into(),
+        "builds a library only: nothing to run".into(),
     )))
 }
 
@@ -64,16 +82,15 @@ fn candidate(project: &Project, strength: Strength, reason: String) -> Candidate
 
 /// `[[bin]]` targets, `src/main.rs` or `src/bin/*.rs` (when not switched off by `autobins`).
 fn has_binary(project: &Project, manifest: &toml::Table) -> bool {
-    if manifest.get("package").is_none() {
+    let Some(package) = manifest.get("package") else {
         return false;
-    }
+    };
     let declared = manifest
         .get("bin")
         .and_then(toml::Value::as_array)
         .is_some_and(|b| !b.is_empty());
-    let autobins = manifest
-        .get("package")
-        .and_then(|p| p.get("autobins"))
+    let autobins = package
+        .get("autobins")
         .and_then(toml::Value::as_bool)
         .unwrap_or(true);
     declared
@@ -83,5 +100,8 @@ fn has_binary(project: &Project, manifest: &toml::Table) -> bool {
                     .list("src/bin", false)
                     .iter()
                     .any(|f| f.ends_with(".rs"))
-                || !project.list("src/bin", true).is_empty()))
+                || project
+                    .list("src/bin", true)
+                    .iter()
+                    .any(|d| project.is_file(&format!("src/bin/{d}/main.rs")))))
 }
