@@ -3,4 +3,5 @@
 mod cli;
 mod examples;
 mod generate;
+mod rust;
 mod support;

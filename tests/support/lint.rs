@@ -19,7 +19,11 @@ pub fn problems(dockerfile: &str, images: &[String]) -> Vec<String> {
         match instruction {
             "FROM" => {
                 let image = rest.first().copied().unwrap_or("");
-                if !stages.iter().any(|s| s == image) && !images.iter().any(|i| i == image) {
+                // `scratch` is the empty image, not one to pull.
+                if image != "scratch"
+                    && !stages.iter().any(|s| s == image)
+                    && !images.iter().any(|i| i == image)
+                {
                     problems.push(format!(
                         "FROM `{image}` is neither a stage nor an image `dockgen images` lists"
                     ));
