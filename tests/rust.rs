@@ -168,3 +168,28 @@ fn a_package_without_a_workspace_table_is_read_as_itself() {
     let plan: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(plan["details"]["bin"], "web");
 }
+
+/// `--app` names a binary; a name that is none of the workspace's is an error listing them.
+#[test]
+fn the_app_flag_picks_a_binary_and_refuses_an_unknown_one() {
+    let dir = root().join("tests/fixtures/rust-bins-ambiguous");
+    let (code, dockerfile, stderr) = run(
+        &dir,
+        &["init", "--stdout", "--yes", "--app", "decode"],
+        None,
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(dockerfile.contains(r#"ENTRYPOINT ["/usr/bin/tini", "--", "/app/decode"]"#));
+    let (code, _, stderr) = run(&dir, &["init", "--stdout", "--yes", "--app", "nope"], None);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("`nope` is not a binary, package or member folder of the workspace; try one of `decode`, `encode`"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&dir, &["init", "--stdout", "--yes"], None);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("hint: pass `--workspace` with one of: decode, encode"),
+        "{stderr}"
+    );
+}
