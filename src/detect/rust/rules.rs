@@ -114,6 +114,9 @@ pub struct SourceRules {
     pub runtime_dirs: Vec<String>,
     pub max_files: usize,
     pub default_port: u16,
+    pub client_ports: Vec<String>,
+    pub config_extensions: Vec<String>,
+    pub config_dirs: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

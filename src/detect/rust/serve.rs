@@ -141,7 +141,20 @@ fn port(
             }
         }
     }
-    if let Some(found) = source::port(own, true).or_else(|| source::port(libraries, false)) {
+    let source = &ctx.rules.source;
+    let clients = &source.client_ports;
+    let mut found =
+        source::port(own, true, clients).or_else(|| source::port(libraries, false, clients));
+    if found.is_none() {
+        let files = source::config_files(
+            ctx.project,
+            ctx.package,
+            &source.config_extensions,
+            &source.config_dirs,
+        )?;
+        found = source::config_port(&files);
+    }
+    if let Some(found) = found {
         let default = ctx.rules.source.default_port;
         let (port, note) = match (found.port, &found.env) {
             (Some(port), _) => (port, found.what.clone()),

@@ -80,11 +80,28 @@ fn read_all(member: &Project, names: Vec<String>) -> Result<Vec<File>, Error> {
         if let Some(text) = member.read(&name)? {
             out.push(File {
                 name: member.name(&name),
-                text,
+                text: without_tests(text),
             });
         }
     }
     Ok(out)
+}
+
+/// The source up to its `#[cfg(test)]` module: tests bind ports and parse arguments too, and
+/// Rust keeps them at the end of the file by convention.
+fn without_tests(mut text: String) -> String {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim() == "#[cfg(test)]" {
+            let rest = text[offset + line.len()..].trim_start();
+            if rest.starts_with("mod ") || rest.starts_with("pub mod ") {
+                text.truncate(offset);
+                return text;
+            }
+        }
+        offset += line.len();
+    }
+    text
 }
 
 /// `.rs` files under `dir`, depth-first in name order, at most `limit`.
@@ -219,8 +236,20 @@ fn env_read() -> &'static (Regex, Regex) {
 /// The best port the files name, in order of trust: a `PORT` variable's default, a bind to
 /// all addresses, a command-line default, a constant; then a variable read with no default;
 /// then, with `loopback`, a loopback bind.
-pub fn port(files: &[File], loopback: bool) -> Option<Found> {
+pub fn port(files: &[File], loopback: bool, clients: &[String]) -> Option<Found> {
     let allow_loopback = loopback;
+    // `POSTGRES_PORT = 5432` is where the program connects, not where it listens.
+    let client = |text: &str| {
+        let upper = text.to_ascii_uppercase();
+        upper
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .flat_map(|word| word.split('_'))
+            .any(|word| {
+                clients
+                    .iter()
+                    .any(|c| word == c || word.strip_prefix(c.as_str()) == Some("PORT"))
+            })
+    };
     let (read, default) = env_read();
     let mut unset = None;
     for file in files {
@@ -229,7 +258,7 @@ pub fn port(files: &[File], loopback: bool) -> Option<Found> {
             if line.trim_start().starts_with("//") {
                 continue;
             }
-            let Some(caps) = read.captures(line) else {
+            let Some(caps) = read.captures(line).filter(|c| !client(&c[1])) else {
                 continue;
             };
             let var = caps[1].to_string();
@@ -269,6 +298,7 @@ pub fn port(files: &[File], loopback: bool) -> Option<Found> {
                 let Some(port) = pattern
                     .re
                     .captures(line)
+                    .filter(|c| !client(&c[0]))
                     .and_then(|c| c[1].parse::<u16>().ok())
                     .filter(|p| *p > 0)
                 else {
@@ -292,6 +322,83 @@ pub fn port(files: &[File], loopback: bool) -> Option<Found> {
         }
     }
     unset.or(loopback)
+}
+
+/// Configuration files a server may read its listen address from: by extension, beside the
+/// package's manifest, at the root, and in the configuration folders of either.
+pub fn config_files(
+    repo: &Project,
+    package: &Package,
+    extensions: &[String],
+    dirs: &[String],
+) -> Result<Vec<File>, Error> {
+    const NOT_CONFIG: [&str; 4] = [
+        "Cargo.toml",
+        "rust-toolchain.toml",
+        "package.json",
+        "package-lock.json",
+    ];
+    let mut out = Vec::new();
+    let mut bases = vec![repo.at(&package.dir)];
+    if !package.dir.is_empty() {
+        bases.push(repo.repo());
+    }
+    for base in bases {
+        let folders = std::iter::once(String::new()).chain(dirs.iter().cloned());
+        for folder in folders {
+            let listed = base.list(if folder.is_empty() { "." } else { &folder }, false);
+            for name in listed {
+                let is_config = name
+                    .rsplit_once('.')
+                    .is_some_and(|(_, ext)| extensions.iter().any(|e| e == ext));
+                if !is_config || NOT_CONFIG.contains(&name.as_str()) || out.len() >= 40 {
+                    continue;
+                }
+                let rel = if folder.is_empty() {
+                    name
+                } else {
+                    format!("{folder}/{name}")
+                };
+                if let Some(text) = base.read(&rel)? {
+                    out.push(File {
+                        name: base.name(&rel),
+                        text,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A bind to all addresses in configuration files (`listen = "0.0.0.0:8071"`, `[::]:80`).
+pub fn config_port(files: &[File]) -> Option<Found> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| Regex::new(r"(?:\b0\.0\.0\.0|\[::\]):(\d{2,5})\b").expect("static regex"));
+    for file in files {
+        for (i, line) in file.text.lines().enumerate() {
+            let comment = line.trim_start();
+            if comment.starts_with('#') || comment.starts_with("//") {
+                continue;
+            }
+            if let Some(port) = re
+                .captures(line)
+                .and_then(|c| c[1].parse::<u16>().ok())
+                .filter(|p| *p > 0)
+            {
+                return Some(Found {
+                    port: Some(port),
+                    file: file.name.clone(),
+                    line: i + 1,
+                    what: "a bind to all addresses in configuration".into(),
+                    env: None,
+                    loopback: false,
+                });
+            }
+        }
+    }
+    None
 }
 
 /// The folders of `candidates` the sources name as a string (`"static"`, `"./static/…"`).
@@ -325,7 +432,8 @@ mod tests {
     }
 
     fn found(text: &str) -> Option<(Option<u16>, bool, Option<String>)> {
-        port(&file(text), true).map(|p| (p.port, p.loopback, p.env))
+        let clients = ["POSTGRES".to_string(), "PG".to_string(), "DB".to_string()];
+        port(&file(text), true, &clients).map(|p| (p.port, p.loopback, p.env))
     }
 
     #[test]
@@ -349,6 +457,15 @@ mod tests {
         assert_eq!(
             found("const PORT: u16 = 7000;"),
             Some((Some(7000), false, None))
+        );
+        assert_eq!(found("const POSTGRES_PORT: u16 = 5432;"), None);
+        assert_eq!(
+            found(r#"let p = env::var("PGPORT").unwrap_or("5432".into());"#),
+            None
+        );
+        assert_eq!(
+            found(r#"let p = env::var("DB_PORT").unwrap_or("5432".into());"#),
+            None
         );
         assert_eq!(
             found("warp::serve(r).run(([127, 0, 0, 1], 3030))"),
@@ -374,6 +491,26 @@ mod tests {
             found(r#"#[arg(long, env = "PORT", default_value_t = 8088)]"#),
             Some((Some(8088), false, None))
         );
+    }
+
+    #[test]
+    fn configuration_files_name_a_listen_address() {
+        let files = vec![File {
+            name: "config.default.toml".into(),
+            text: "# listen_address = \"0.0.0.0:1\"\nlisten_address = \"0.0.0.0:8071\"\n".into(),
+        }];
+        let found = config_port(&files).unwrap();
+        assert_eq!((found.port, found.line), (Some(8071), 2));
+        assert!(config_port(&file("db = \"postgres://127.0.0.1:5432\"")).is_none());
+    }
+
+    #[test]
+    fn test_modules_are_not_read() {
+        let text =
+            "fn main() {}\n#[cfg(test)]\nmod tests {\n    const X: &str = \"127.0.0.1:8000\";\n}\n";
+        assert_eq!(without_tests(text.into()), "fn main() {}\n");
+        let kept = "#[cfg(test)]\nfn helper() {}\nfn main() {}\n";
+        assert_eq!(without_tests(kept.into()), kept);
     }
 
     #[test]
