@@ -198,10 +198,12 @@ pub fn needs(
         needs.runtime.extend(native.runtime.iter().cloned());
         needs.env.extend(native.env.clone());
         if native.musl {
-            needs.found.push(if native.alpine.is_empty() {
+            needs.found.push(if !native.env.is_empty() {
+                format!("{} (linked statically)", native.name)
+            } else if native.alpine.is_empty() {
                 format!("{} (compiles C with the builder's compiler)", native.name)
             } else {
-                format!("{} (linked statically)", native.name)
+                format!("{} (builds with {})", native.name, native.alpine.join(" "))
             });
         } else {
             needs.musl = false;
