@@ -285,6 +285,7 @@ pub enum Details {
     Node(NodePlan),
     Go(GoPlan),
     Java(JavaPlan),
+    Rust(RustPlan),
 }
 
 impl Details {
@@ -293,6 +294,7 @@ impl Details {
             Details::Node(_) => Language::Node,
             Details::Go(_) => Language::Go,
             Details::Java(_) => Language::Java,
+            Details::Rust(_) => Language::Rust,
         }
     }
 }
@@ -487,4 +489,68 @@ pub struct Jlink {
     pub extra: Vec<String>,
     /// jlink's `--compress` value.
     pub compress: String,
+}
+
+/// What the Rust template needs beyond the common fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RustPlan {
+    /// The binary target the image runs.
+    pub bin: String,
+    /// The package that owns it (`cargo build -p`).
+    pub package: String,
+    /// Features the binary's `required-features` asks for (`cargo build --features`).
+    pub features: Vec<String>,
+    /// How the targets were read: `cargo metadata`, or Cargo.toml when cargo could not run.
+    pub metadata: TargetSource,
+    /// The package's edition.
+    pub edition: String,
+    /// `musl` (static, on scratch) or `gnu` (glibc, for crates that cannot link statically).
+    pub libc: Libc,
+    /// Why the build is not static, naming the crate; `None` for musl.
+    pub glibc_reason: Option<String>,
+    /// Files copied before the dependency build, root-relative: Cargo.toml of the root and
+    /// of every member, Cargo.lock, `.cargo/config.toml`.
+    pub manifests: Vec<String>,
+    /// Target sources (root-relative) the dependency build replaces with empty stubs, so it
+    /// needs only the manifests; touched after the real sources arrive.
+    pub stubs: Vec<String>,
+    /// Cargo.lock is present (`--locked`).
+    pub locked: bool,
+    /// Environment for the build (`OPENSSL_STATIC=1`).
+    pub build_env: BTreeMap<String, String>,
+    /// A TLS stack is among the dependencies: the final image carries CA certificates.
+    pub ca_certificates: bool,
+    /// Files and folders the binary reads at run time (`Rocket.toml`, `static`), relative to
+    /// the app folder; copied next to the binary.
+    pub runtime_files: Vec<String>,
+    /// Environment the framework needs at run time (`ROCKET_ADDRESS=0.0.0.0`, `PORT`).
+    pub runtime_env: BTreeMap<String, String>,
+    /// The static init in the final image, PID 1 (a Rust program as PID 1 ignores SIGTERM).
+    pub init: String,
+    /// Where the builder has it once `init_package` is installed.
+    pub init_source: String,
+    /// The builder's OS package that provides it.
+    pub init_package: String,
+    /// Toolchain files kept out of the build context: the builder tag already pins that release.
+    pub ignored: Vec<String>,
+}
+
+/// Where a Rust project's targets were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetSource {
+    /// `cargo metadata --no-deps --offline`.
+    CargoMetadata,
+    /// Cargo.toml read directly (cargo not on PATH, or it failed).
+    Manifest,
+}
+
+/// The C library a Rust binary links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Libc {
+    /// musl, statically: the binary runs on `scratch`.
+    Musl,
+    /// glibc, dynamically: distroless/cc or Debian slim.
+    Gnu,
 }

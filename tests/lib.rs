@@ -5,5 +5,6 @@ mod cli;
 mod examples;
 mod generate;
 mod pty;
+mod rust;
 mod support;
 mod wizard;

@@ -287,7 +287,7 @@ fn adapt(
 ) -> Result<Plan, Error> {
     let Details::Node(node) = &mut plan.details else {
         return Err(Error::InvalidRule {
-            reason: "a workspace member's plan is not a Node.js plan".into(),
+            reason: format!("a {} plan in a Node.js workspace", plan.language()),
         });
     };
     node.workspace_manifests = members
