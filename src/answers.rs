@@ -1,8 +1,10 @@
 //! `Answers`: values a user supplies instead of what dockgen detects.
 //!
-//! One type for every way answers arrive — command-line flags (clap), the `[answers]` table of
-//! a test fixture (serde, strict), and later `dockgen.toml` and the wizard — applied to the
-//! plan in one place (`detect::apply`).
+//! One type for every way answers arrive — command-line flags (clap), `--set key=value`, an
+//! answers file and the project's `dockgen.toml` (serde, strict, the same keys as the flags),
+//! the wizard, and a test fixture's `[answers]` table — layered in one place (`config.rs`) and
+//! applied to the plan in one place (`detect::apply`, and each detector for the choices it
+//! consumes).
 
 use std::str::FromStr;
 
@@ -35,6 +37,10 @@ pub struct Answers {
     #[arg(long, value_name = "VERSION", help_heading = "Detection")]
     pub runtime_version: Option<String>,
 
+    /// The package manager that installs dependencies, e.g. pnpm
+    #[arg(long, value_name = "NAME", help_heading = "Detection")]
+    pub package_manager: Option<String>,
+
     /// The command the container runs, e.g. `node dist/server.js` or `["node","dist/server.js"]`
     #[arg(long, value_name = "COMMAND", help_heading = "Detection")]
     pub entrypoint: Option<Argv>,
@@ -42,6 +48,10 @@ pub struct Answers {
     /// The port the app listens on
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..), help_heading = "Detection")]
     pub port: Option<u16>,
+
+    /// The final image's variant where there is a real choice, e.g. distroless or slim
+    #[arg(long, value_name = "NAME", help_heading = "Detection")]
+    pub variant: Option<String>,
 }
 
 impl Answers {
@@ -78,10 +88,45 @@ impl Answers {
                 ));
             }
         }
+        for (flag, value) in [
+            ("--package-manager", &self.package_manager),
+            ("--variant", &self.variant),
+        ] {
+            if let Some(value) = value {
+                if value.is_empty()
+                    || !value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                {
+                    return Err(invalid(flag, format!("`{}` is not a name", shown(value))));
+                }
+            }
+        }
         if self.port == Some(0) {
             return Err(invalid("--port", "0 is not a port".into()));
         }
         Ok(())
+    }
+}
+
+impl Answers {
+    /// These answers with every answer `higher` gives replacing this one's.
+    #[must_use]
+    pub fn overlaid(self, higher: Answers) -> Answers {
+        Answers {
+            language: higher.language.or(self.language),
+            workspace: higher.workspace.or(self.workspace),
+            runtime_version: higher.runtime_version.or(self.runtime_version),
+            package_manager: higher.package_manager.or(self.package_manager),
+            entrypoint: higher.entrypoint.or(self.entrypoint),
+            port: higher.port.or(self.port),
+            variant: higher.variant.or(self.variant),
+        }
+    }
+
+    /// True when no question is answered.
+    pub fn is_empty(&self) -> bool {
+        *self == Answers::default()
     }
 }
 

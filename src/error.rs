@@ -83,6 +83,9 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("{} differ{} from what dockgen generates now", files.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and "), if files.len() == 1 { "s" } else { "" })]
+    Drift { files: Vec<String> },
+
     #[error("cancelled")]
     Cancelled,
 }
@@ -103,6 +106,7 @@ impl Error {
             | Error::UnsafeValue { .. }
             | Error::Incomplete { .. }
             | Error::Refused { .. }
+            | Error::Drift { .. }
             | Error::Read { .. }
             | Error::Write { .. }
             | Error::InvalidFlag { .. } => 1,
@@ -145,6 +149,9 @@ impl Error {
                 "or pass `--entrypoint` to supply the command yourself".into(),
             ],
             Error::Incomplete { fix, .. } => vec![fix.clone()],
+            Error::Drift { .. } => vec![
+                "the diff is on standard output; run `dockgen init --force` to write the files again, or save different answers in dockgen.toml".into(),
+            ],
             Error::Refused { .. } => vec![
                 "dockgen reads only regular files inside the project, up to 16 MiB each; replace the link or special file with the file itself, or remove it".into(),
             ],
@@ -166,5 +173,9 @@ fn supported() -> String {
         .filter(|l| l.detect.is_some())
         .map(|l| l.language.title())
         .collect();
-    format!("dockgen supports {} projects", names.join(", "))
+    let list = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    format!("dockgen supports {list} projects")
 }

@@ -6,12 +6,15 @@ use crate::detect;
 use crate::error::Error;
 use crate::plan::{Candidate, Language, Plan};
 use crate::project::Project;
+use crate::questions::Question;
 use crate::render;
 
 /// A language's full detection.
 pub type DetectFn = fn(&Project, &Answers) -> Result<Plan, Error>;
 /// A language's template and typed context.
 pub type RenderFn = fn(&Plan) -> Result<render::Rendering, Error>;
+/// The valid answers to a question for one of the language's plans (empty: free text).
+pub type ChoicesFn = fn(&Plan, Question) -> Result<Vec<String>, Error>;
 
 /// Everything dockgen knows how to do for one language.
 pub struct LanguageSupport {
@@ -27,6 +30,8 @@ pub struct LanguageSupport {
     pub detect: Option<DetectFn>,
     /// The template to render and its typed context.
     pub render: Option<RenderFn>,
+    /// The valid answers to each question (versions, package managers, variants).
+    pub choices: Option<ChoicesFn>,
     /// Every base image its plans can name in a `FROM` line.
     pub images: fn() -> Result<Vec<String>, Error>,
     /// Loads the data strictly and checks its cross-references (run by a unit test).
@@ -42,6 +47,7 @@ pub static LANGUAGES: [LanguageSupport; 5] = [
         recognize: detect::node::recognize,
         detect: Some(detect::node::detect),
         render: Some(render::node::render),
+        choices: Some(detect::node::choices),
         images: || Ok(detect::node::rules()?.images()),
         check: || {
             let rules: detect::node::rules::NodeRules =
@@ -56,37 +62,41 @@ pub static LANGUAGES: [LanguageSupport; 5] = [
         recognize: detect::python::recognize,
         detect: None,
         render: None,
+        choices: None,
         images: || Ok(Vec::new()),
         check: detect::python::check,
     },
     LanguageSupport {
         language: Language::Go,
-        data: None,
-        templates: &[],
+        data: Some(detect::go::rules::DATA),
+        templates: render::go::TEMPLATES,
         recognize: detect::go::recognize,
-        detect: None,
-        render: None,
-        images: || Ok(Vec::new()),
-        check: || Ok(()),
+        detect: Some(detect::go::detect),
+        render: Some(render::go::render),
+        choices: Some(detect::go::choices),
+        images: || Ok(detect::go::rules()?.images()),
+        check: detect::go::rules::check,
     },
     LanguageSupport {
         language: Language::Rust,
-        data: None,
-        templates: &[],
+        data: Some(detect::rust::rules::DATA),
+        templates: render::rust::TEMPLATES,
         recognize: detect::rust::recognize,
-        detect: None,
-        render: None,
-        images: || Ok(Vec::new()),
-        check: || Ok(()),
+        detect: Some(detect::rust::detect),
+        render: Some(render::rust::render),
+        images: || Ok(detect::rust::rules()?.images()),
+        check: detect::rust::rules::check,
+        choices: Some(detect::rust::choices),
     },
     LanguageSupport {
         language: Language::Java,
         data: Some(detect::java::DATA),
-        templates: &[],
+        templates: render::java::TEMPLATES,
         recognize: detect::java::recognize,
-        detect: None,
-        render: None,
-        images: || Ok(Vec::new()),
+        detect: Some(detect::java::detect),
+        render: Some(render::java::render),
+        choices: Some(detect::java::choices),
+        images: || Ok(detect::java::rules()?.images()),
         check: detect::java::check,
     },
 ];

@@ -4,8 +4,10 @@
 
 pub mod answers;
 pub mod cli;
-mod commands;
+pub mod commands;
+pub mod config;
 pub mod detect;
+pub mod diff;
 pub mod error;
 pub mod languages;
 pub mod plan;
@@ -13,6 +15,7 @@ pub mod project;
 pub mod questions;
 pub mod render;
 pub mod rules;
+pub mod wizard;
 pub mod write;
 
 use std::path::Path;
@@ -29,10 +32,14 @@ pub fn run(cli: cli::Cli) -> Result<(), Error> {
     }
 }
 
-/// Detects `path` and applies `answers`: the `Plan` every command starts from.
+/// Detects `path` with `answers` over the project's saved answers (`dockgen.toml`): the
+/// `Plan` every command starts from.
 pub fn plan(path: &Path, answers: &Answers) -> Result<plan::Plan, Error> {
     let project = project::Project::open(path)?;
-    detect::detect(&project, answers)
+    let layered = config::layer(&project, None, &[], answers)?;
+    let mut plan = detect::detect(&project, &layered.answers)?;
+    config::relabel(&mut plan, &layered.origins);
+    Ok(plan)
 }
 
 /// Detects and renders in one call, as `dockgen init --stdout` does.

@@ -103,6 +103,9 @@ pub enum Field {
     RuntimePackages,
     /// The folders the running app writes (`Plan::writable`).
     Writable,
+    Variant,
+    /// The final image's runtime (a jlink'd runtime, a JRE image) and why.
+    Runtime,
 }
 
 /// Where a decided value came from, so dockgen can explain itself.
@@ -282,14 +285,22 @@ impl Plan {
 /// `"details": {…}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "language", content = "details", rename_all = "lowercase")]
+// One plan exists per run; boxing the largest variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Details {
     Node(NodePlan),
+    Go(GoPlan),
+    Java(JavaPlan),
+    Rust(RustPlan),
 }
 
 impl Details {
     pub fn language(&self) -> Language {
         match self {
             Details::Node(_) => Language::Node,
+            Details::Go(_) => Language::Go,
+            Details::Java(_) => Language::Java,
+            Details::Rust(_) => Language::Rust,
         }
     }
 }
@@ -303,6 +314,9 @@ pub struct Images {
     pub runtime_distroless: bool,
     /// Numeric `uid:gid` the final stage runs as.
     pub user: String,
+    /// The final image's variant (`distroless`, `slim`, `scratch`, …), answerable with
+    /// `--variant` where the language offers a real choice.
+    pub variant: String,
 }
 
 /// The JavaScript runtime the final image runs.
@@ -413,4 +427,180 @@ pub enum NodeOutput {
         root: String,
         spa: bool,
     },
+}
+
+/// What the Go template needs beyond the common fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GoPlan {
+    /// The module path of the app's module; `None` for a program without go.mod.
+    pub module: Option<String>,
+    /// Files copied before `go mod download`, grouped by the folder they are copied to.
+    pub manifests: Vec<GoManifests>,
+    /// `go mod download` runs in its own layer before the source is copied (not when the
+    /// project vendors its modules or has no go.mod).
+    pub download: bool,
+    /// The build uses `vendor/` (`-mod=vendor`).
+    pub vendor: bool,
+    /// How the binary links C code.
+    pub cgo: Cgo,
+    /// The binary's file name.
+    pub binary: String,
+    /// Where the builder writes the binary (absolute).
+    pub output: String,
+    /// Cache mount targets: the module cache and the build cache.
+    pub module_cache: String,
+    pub build_cache: String,
+}
+
+/// Files copied to one folder before the module download.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GoManifests {
+    /// Root-relative folder with a trailing `/`; `./` at the root.
+    pub dir: String,
+    /// Root-relative files.
+    pub files: Vec<String>,
+}
+
+/// How a Go binary links C code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cgo {
+    /// `CGO_ENABLED=0`: pure Go, static, cross-compiled.
+    Off,
+    /// cgo linked statically against musl on Alpine: still a static binary.
+    Musl,
+    /// cgo linked against glibc on Debian: runs on a glibc base.
+    Glibc,
+}
+
+/// What the Java template needs beyond the common fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JavaPlan {
+    /// The build program as the builder runs it: `mvn`, `./mvnw`, `gradle`, `./gradlew`.
+    pub tool: String,
+    /// The wrapper script, copied executable before anything runs; `None` without one.
+    pub wrapper: Option<String>,
+    /// Build files (root-relative), each copied to its own path before dependencies resolve.
+    pub build_files: Vec<String>,
+    /// Build folders copied the same way (`.mvn`, `gradle`, `buildSrc`).
+    pub build_dirs: Vec<String>,
+    /// Resolves dependencies into the cache from the build files alone.
+    pub resolve: Vec<String>,
+    /// Cache mount target for the build tool's downloads.
+    pub cache: String,
+    /// Environment for the build stages (`GRADLE_USER_HOME`).
+    pub env: BTreeMap<String, String>,
+    /// What the build makes, root-relative (`target/shop-1.0.jar`, `build/quarkus-app`); a `*`
+    /// stands for a version set outside the build files.
+    pub artifact: String,
+    /// How the artifact becomes the image's app folder.
+    pub layout: JavaLayout,
+    /// How jlink cuts the runtime; `None` on a line without jlink (Java 8 runs on its JRE image).
+    pub jlink: Option<Jlink>,
+    /// Where the runtime lives in the final image.
+    pub java_home: String,
+    /// Paths the image rebuilds (root-relative), so `.dockerignore` keeps local copies out.
+    pub build_outputs: Vec<String>,
+}
+
+/// How a Java build's output is laid out in the final image (under the app folder).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum JavaLayout {
+    /// An executable jar, extracted by its own jar mode (`java <extract>`) into `layers`, each
+    /// copied onto the app folder in order: dependencies apart from the app's own classes.
+    Layered {
+        extract: Vec<String>,
+        layers: Vec<String>,
+    },
+    /// A built folder whose `layers` are copied in order (Quarkus's fast-jar).
+    Folder { layers: Vec<String> },
+    /// One runnable jar, `app.jar`.
+    Jar,
+    /// The app's jar in `app/`, its dependencies in `lib/` (copied from the root-relative
+    /// folder `dependencies`).
+    ClassPath { dependencies: String },
+    /// Gradle's installDist: `artifact` is its lib folder; the jars the project itself builds
+    /// (root-relative folder `jars`) go to `app/`, the rest to `lib/`.
+    Installed { jars: String },
+}
+
+/// What jdeps reads and jlink adds, paths relative to the laid-out app.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Jlink {
+    /// jdeps `--class-path` entries.
+    pub class_path: Vec<String>,
+    /// What jdeps analyses; empty when it cannot see the classes (a nested-jar fat jar), and
+    /// the fallback set is used.
+    pub roots: Vec<String>,
+    /// Modules used when jdeps cannot tell.
+    pub fallback: Vec<String>,
+    /// Modules added to what jdeps finds (service providers no class names).
+    pub extra: Vec<String>,
+    /// jlink's `--compress` value.
+    pub compress: String,
+}
+
+/// What the Rust template needs beyond the common fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RustPlan {
+    /// The binary target the image runs.
+    pub bin: String,
+    /// The package that owns it (`cargo build -p`).
+    pub package: String,
+    /// Features the binary's `required-features` asks for (`cargo build --features`).
+    pub features: Vec<String>,
+    /// How the targets were read: `cargo metadata`, or Cargo.toml when cargo could not run.
+    pub metadata: TargetSource,
+    /// The package's edition.
+    pub edition: String,
+    /// `musl` (static, on scratch) or `gnu` (glibc, for crates that cannot link statically).
+    pub libc: Libc,
+    /// Why the build is not static, naming the crate; `None` for musl.
+    pub glibc_reason: Option<String>,
+    /// Files copied before the dependency build, root-relative: Cargo.toml of the root and
+    /// of every member, Cargo.lock, `.cargo/config.toml`.
+    pub manifests: Vec<String>,
+    /// Target sources (root-relative) the dependency build replaces with empty stubs, so it
+    /// needs only the manifests; touched after the real sources arrive.
+    pub stubs: Vec<String>,
+    /// Cargo.lock is present (`--locked`).
+    pub locked: bool,
+    /// Environment for the build (`OPENSSL_STATIC=1`).
+    pub build_env: BTreeMap<String, String>,
+    /// A TLS stack is among the dependencies: the final image carries CA certificates.
+    pub ca_certificates: bool,
+    /// Files and folders the binary reads at run time (`Rocket.toml`, `static`), relative to
+    /// the app folder; copied next to the binary.
+    pub runtime_files: Vec<String>,
+    /// Environment the framework needs at run time (`ROCKET_ADDRESS=0.0.0.0`, `PORT`).
+    pub runtime_env: BTreeMap<String, String>,
+    /// The static init in the final image, PID 1 (a Rust program as PID 1 ignores SIGTERM).
+    pub init: String,
+    /// Where the builder has it once `init_package` is installed.
+    pub init_source: String,
+    /// The builder's OS package that provides it.
+    pub init_package: String,
+    /// Toolchain files kept out of the build context: the builder tag already pins that release.
+    pub ignored: Vec<String>,
+}
+
+/// Where a Rust project's targets were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetSource {
+    /// `cargo metadata --no-deps --offline`.
+    CargoMetadata,
+    /// Cargo.toml read directly (cargo not on PATH, or it failed).
+    Manifest,
+}
+
+/// The C library a Rust binary links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Libc {
+    /// musl, statically: the binary runs on `scratch`.
+    Musl,
+    /// glibc, dynamically: distroless/cc or Debian slim.
+    Gnu,
 }

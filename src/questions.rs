@@ -5,24 +5,61 @@
 use crate::error::Error;
 use crate::plan::{AppKind, Plan, WarningKind};
 
-/// A decision dockgen could not make on its own.
+/// A decision a user can make: asked by the wizard, answered by a flag, `--set`, an answers
+/// file or `dockgen.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Question {
-    /// Several languages' apps tie.
+    /// Which language's app, when several tie.
     Language,
-    /// Several app folders (workspaces, binaries, modules) could be the app.
+    /// Which app folder (workspace, binary, module), when several could be the app.
     App,
-    /// Nothing says what command the container runs.
+    /// The runtime's version line.
+    RuntimeVersion,
+    /// The package manager.
+    PackageManager,
+    /// The command the container runs.
     Entrypoint,
+    /// The port the app listens on.
+    Port,
+    /// The final image's variant, where there is a real choice.
+    Variant,
 }
 
 impl Question {
+    /// Every question, in the order the wizard asks them.
+    pub const ALL: [Question; 7] = [
+        Question::Language,
+        Question::App,
+        Question::RuntimeVersion,
+        Question::PackageManager,
+        Question::Entrypoint,
+        Question::Port,
+        Question::Variant,
+    ];
+
+    /// The key in `--set`, answers files and `dockgen.toml`; the flag is `--<key>`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Question::Language => "language",
+            Question::App => "workspace",
+            Question::RuntimeVersion => "runtime-version",
+            Question::PackageManager => "package-manager",
+            Question::Entrypoint => "entrypoint",
+            Question::Port => "port",
+            Question::Variant => "variant",
+        }
+    }
+
     /// The flag that answers it.
     pub fn flag(self) -> &'static str {
         match self {
             Question::Language => "--language",
             Question::App => "--workspace",
+            Question::RuntimeVersion => "--runtime-version",
+            Question::PackageManager => "--package-manager",
             Question::Entrypoint => "--entrypoint",
+            Question::Port => "--port",
+            Question::Variant => "--variant",
         }
     }
 
@@ -31,7 +68,11 @@ impl Question {
         match self {
             Question::Language => "which language's app to containerize",
             Question::App => "which app to containerize",
+            Question::RuntimeVersion => "the runtime version",
+            Question::PackageManager => "the package manager",
             Question::Entrypoint => "the command the container runs",
+            Question::Port => "the port the app listens on",
+            Question::Variant => "the image variant",
         }
     }
 
@@ -40,8 +81,18 @@ impl Question {
         match self {
             Question::Language => "Which language's app should the image run?",
             Question::App => "Which app folder should the image run?",
+            Question::RuntimeVersion => "Runtime version",
+            Question::PackageManager => "Package manager",
             Question::Entrypoint => "What command starts the app?",
+            Question::Port => "Port the app listens on",
+            Question::Variant => "Final image variant",
         }
+    }
+
+    /// The question a `--set`/answers-file/`dockgen.toml` key answers.
+    pub fn from_key(key: &str) -> Option<Question> {
+        let key = if key == "app" { "workspace" } else { key };
+        Question::ALL.into_iter().find(|q| q.key() == key)
     }
 }
 

@@ -1,8 +1,9 @@
-//! Writing into the project, as one transaction: both files are prepared and checked first
-//! (the existing .dockerignore read through the bounded reader, symlinks resolved, `--force`
-//! honoured), then written to temporary files beside their targets, then renamed into place
-//! back to back with Ctrl-C deferred, so an interrupted run leaves the old files or the new
-//! ones, never half a file. Each file keeps its mode.
+//! Writing into the project, as one transaction: every file (Dockerfile, .dockerignore, and
+//! `dockgen.toml` when there are answers to keep) is prepared and checked first — existing
+//! files read through the bounded reader, symlinks resolved, the user's choices applied — then
+//! written to temporary files beside their targets, then renamed into place back to back with
+//! Ctrl-C deferred, so an interrupted run leaves the old files or the new ones, never half a
+//! file. Each file keeps its mode.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -23,14 +24,38 @@ pub enum Written {
     /// .dockerignore existed; this many lines were added.
     Merged(usize),
     Unchanged,
+    /// The user chose to keep their file.
+    Skipped,
+}
+
+/// What to do with a file that exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileChoice {
+    Write,
+    Skip,
+}
+
+/// A file that exists and would change, for the wizard, `--dry-run` and `--check`.
+#[derive(Debug, Clone)]
+pub struct Existing {
+    pub name: &'static str,
+    /// Merged (lines appended) rather than replaced.
+    pub merge: bool,
+    /// Lines a merge adds.
+    pub added: usize,
+    /// The unified diff from the file on disk to what would be written.
+    pub diff: String,
 }
 
 /// One file ready to be written.
 #[derive(Debug)]
 struct Pending {
+    name: &'static str,
     /// Where the bytes go (a symlink inside the project is resolved to its target).
     target: PathBuf,
     contents: String,
+    /// The file on disk now, if any.
+    old: Option<String>,
     /// The existing file's permissions, kept.
     mode: Option<std::fs::Permissions>,
     outcome: Written,
@@ -43,68 +68,137 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    /// Checks and prepares the Dockerfile and .dockerignore for `dir`; writes nothing.
+    /// Checks and prepares the Dockerfile, the .dockerignore and (when there are answers to
+    /// keep) `dockgen.toml` for `dir`; writes nothing.
     pub fn prepare(
         dir: &Path,
         dockerfile: &str,
         dockerignore: &str,
-        force: bool,
+        saved: Option<&str>,
     ) -> Result<Self, Error> {
         let root = std::fs::canonicalize(dir).map_err(|source| Error::Read {
             path: dir.to_path_buf(),
             source,
         })?;
-        let (target, existing) = locate(&root, dir, "Dockerfile")?;
-        if existing.is_some() && !force {
+        let mut files = Vec::new();
+        let mut wanted = vec![("Dockerfile", dockerfile.to_string(), false)];
+        wanted.push((".dockerignore", dockerignore.to_string(), true));
+        if let Some(saved) = saved {
+            wanted.push((crate::config::SAVED, saved.to_string(), false));
+        }
+        for (name, contents, merge) in wanted {
+            let (target, existing) = locate(&root, dir, name)?;
+            let (contents, outcome) = match &existing {
+                None => (contents, Written::Created),
+                Some((text, _)) if merge => {
+                    let merged = crate::write::merge(text, &contents);
+                    let outcome = if merged.added == 0 {
+                        Written::Unchanged
+                    } else {
+                        Written::Merged(merged.added)
+                    };
+                    (merged.text, outcome)
+                }
+                Some((text, _)) if *text == contents => (contents, Written::Unchanged),
+                Some(_) => (contents, Written::Overwritten),
+            };
+            let (old, mode) = existing.map_or((None, None), |(t, m)| (Some(t), Some(m)));
+            files.push(Pending {
+                name,
+                target,
+                contents,
+                old,
+                mode,
+                outcome,
+            });
+        }
+        Ok(Transaction { files })
+    }
+
+    /// An existing Dockerfile is replaced only when the user said so.
+    pub fn require_force(&self, dir: &Path, force: bool) -> Result<(), Error> {
+        let exists = self
+            .files
+            .iter()
+            .any(|f| f.name == "Dockerfile" && f.old.is_some());
+        if exists && !force {
             return Err(Error::FileExists {
                 path: dir.join("Dockerfile"),
             });
         }
-        let docker = Pending {
-            mode: existing.as_ref().map(|(_, mode)| mode.clone()),
-            outcome: if existing.is_some() {
-                Written::Overwritten
-            } else {
-                Written::Created
-            },
-            target,
-            contents: dockerfile.to_string(),
-        };
-        let (target, existing) = locate(&root, dir, ".dockerignore")?;
-        let ignore = match existing {
-            None => Pending {
-                target,
-                contents: dockerignore.to_string(),
-                mode: None,
-                outcome: Written::Created,
-            },
-            Some((text, mode)) => {
-                let merged = merge(&text, dockerignore);
-                Pending {
-                    target,
-                    outcome: if merged.added == 0 {
-                        Written::Unchanged
-                    } else {
-                        Written::Merged(merged.added)
-                    },
-                    contents: merged.text,
-                    mode: Some(mode),
-                }
+        Ok(())
+    }
+
+    /// The files that exist and would change, with their diffs.
+    pub fn existing(&self) -> Vec<Existing> {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.outcome, Written::Overwritten | Written::Merged(_)))
+            .map(|f| Existing {
+                name: f.name,
+                merge: matches!(f.outcome, Written::Merged(_)),
+                added: match f.outcome {
+                    Written::Merged(n) => n,
+                    _ => 0,
+                },
+                diff: crate::diff::unified(f.name, f.old.as_deref().unwrap_or(""), &f.contents),
+            })
+            .collect()
+    }
+
+    /// What `--check` reports: each generated file that is missing or differs, with its diff.
+    /// The saved answers are an input, not an output, so they are never drift.
+    pub fn drift(&self) -> Vec<(&'static str, String)> {
+        self.files
+            .iter()
+            .filter(|f| f.name != crate::config::SAVED && f.outcome != Written::Unchanged)
+            .map(|f| {
+                (
+                    f.name,
+                    crate::diff::unified(f.name, f.old.as_deref().unwrap_or(""), &f.contents),
+                )
+            })
+            .collect()
+    }
+
+    /// Every file with its new contents and whether it changes, for `--dry-run`.
+    pub fn preview(&self) -> Vec<(&'static str, Written, String)> {
+        self.files
+            .iter()
+            .map(|f| {
+                let shown = if f.old.is_some() {
+                    crate::diff::unified(f.name, f.old.as_deref().unwrap_or(""), &f.contents)
+                } else {
+                    f.contents.clone()
+                };
+                (f.name, f.outcome, shown)
+            })
+            .collect()
+    }
+
+    /// Applies the user's choices to the existing files, in `existing()` order.
+    pub fn choose(&mut self, choices: &[FileChoice]) {
+        let mut choices = choices.iter();
+        for file in self
+            .files
+            .iter_mut()
+            .filter(|f| matches!(f.outcome, Written::Overwritten | Written::Merged(_)))
+        {
+            if choices.next() == Some(&FileChoice::Skip) {
+                file.outcome = Written::Skipped;
             }
-        };
-        Ok(Transaction {
-            files: vec![docker, ignore],
-        })
+        }
     }
 
     /// Writes every file: temporary files first, then the renames, back to back.
-    pub fn commit(self) -> Result<[Written; 2], Error> {
-        let outcomes = [self.files[0].outcome, self.files[1].outcome];
+    pub fn commit(self) -> Result<Vec<(&'static str, Written)>, Error> {
+        let outcomes: Vec<(&'static str, Written)> =
+            self.files.iter().map(|f| (f.name, f.outcome)).collect();
         let mut staged = Vec::new();
         for file in self
             .files
             .iter()
-            .filter(|f| f.outcome != Written::Unchanged)
+            .filter(|f| !matches!(f.outcome, Written::Unchanged | Written::Skipped))
         {
             match stage(file) {
                 Ok(tmp) => staged.push((tmp, &file.target)),

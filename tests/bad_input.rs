@@ -395,6 +395,30 @@ fn cases() -> Vec<Case> {
         with_args("--port 70000", app(vec![]), &["--yes", "--port", "70000"]),
         with_args("--language unknown", app(vec![]), &["--yes", "--language", "cobol"]),
         with_args("--language not in the project", app(vec![]), &["--yes", "--language", "go"]),
+        // Go.
+        case("go.mod with a broken directive", vec![("go.mod", Text("module example.com/x\ngo one.twenty\n")), ("main.go", Text("package main\nfunc main() {}\n"))]),
+        case("go.mod with a newline-forged module path", vec![("go.mod", Text("module \"example.com/x\\nRUN evil\"\n\ngo 1.24\n")), ("main.go", Text("package main\nfunc main() {}\n"))]),
+        case("go.work uses a folder outside the project", vec![("go.work", Text("go 1.24\n\nuse ../elsewhere\n"))]),
+        case("go.mod replace points outside the project", vec![
+            ("go.mod", Text("module example.com/x\n\ngo 1.24\n\nrequire example.com/y v1.0.0\n\nreplace example.com/y => ../../y\n")),
+            ("main.go", Text("package main\n\nimport _ \"example.com/y\"\n\nfunc main() {}\n")),
+        ]),
+        case("goreleaser binary name with a quote", vec![
+            ("go.mod", Text("module example.com/x\n\ngo 1.24\n")),
+            ("main.go", Text("package main\nfunc main() {}\n")),
+            (".goreleaser.yaml", Text("builds:\n  - binary: 'x\"]\\nUSER root'\n")),
+        ]),
+        case("go.mod is a FIFO", vec![("go.mod", Fifo), ("main.go", Text("package main\nfunc main() {}\n"))]),
+        case("go source links outside the project", vec![("go.mod", Text("module example.com/x\n\ngo 1.24\n")), ("main.go", Link("/etc/hostname"))]),
+        case("go.mod newer than any supported line", vec![("go.mod", Text("module example.com/x\n\ngo 1.99\n")), ("main.go", Text("package main\nfunc main() {}\n"))]),
+        // Java.
+        case("pom.xml nested 100000 deep", vec![("pom.xml", Big("<project><build>", "<a>", 100_000, ""))]),
+        case("pom.xml with an unclosed element", vec![("pom.xml", Text("<project>\n  <artifactId>x</artifactId>\n  <build>\n</project>\n"))]),
+        case("pom.xml main class with a quote and newline", vec![("pom.xml", Text("<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>x</artifactId><version>1</version><properties><exec.mainClass>a.B\"]&#10;USER root</exec.mainClass><maven.compiler.release>17</maven.compiler.release></properties></project>"))]),
+        case("pom.xml parent outside the project", vec![("pom.xml", Text("<project><parent><groupId>a</groupId><artifactId>p</artifactId><version>1</version><relativePath>../../pom.xml</relativePath></parent><artifactId>x</artifactId><properties><exec.mainClass>a.Main</exec.mainClass></properties></project>"))]),
+        case("pom.xml with an entity expansion bomb", vec![("pom.xml", Text("<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]><project><artifactId>&d;&d;&d;&d;</artifactId></project>"))]),
+        case("build.gradle mainClass with a quote", vec![("build.gradle", Text("plugins { id 'application' }\napplication { mainClass = 'a.B\"]\\nUSER root' }\n"))]),
+        case("settings.gradle includes a folder outside", vec![("settings.gradle", Text("include '../../etc'\n")), ("build.gradle", Text("plugins { id 'application' }\napplication { mainClass = 'a.Main' }\n"))]),
         // The write side.
         case("existing Dockerfile without --force", app(vec![("Dockerfile", Text("FROM scratch\n"))])),
         case("existing .dockerignore keeps the user's negation", app(vec![(".dockerignore", Text(".env*\n!.env.example\n"))])),

@@ -65,12 +65,12 @@ fn init_twice_refuses_then_force_overwrites() {
         .code(1);
     dir.child("Dockerfile").write_str("stale").unwrap();
     let out = run(&["init", "--yes", "--force"], dir.path());
-    insta::assert_snapshot!(transcript(&out, dir.path()), @r"
+    insta::assert_snapshot!(transcript(&out, dir.path()), @"
     exit: 0
     --- stdout
     --- stderr
     Overwrote [DIR]/Dockerfile
-    Kept [DIR]/.dockerignore (already complete)
+    Kept [DIR]/.dockerignore (already up to date)
     ");
     dir.child("Dockerfile")
         .assert(predicate::str::starts_with("# syntax=docker/dockerfile:1"));
@@ -183,14 +183,14 @@ fn malformed_package_json_names_file_line_and_column() {
 fn nothing_to_detect_exits_1() {
     let dir = fixture_copy("empty");
     let out = run(&["init", "--yes"], dir.path());
-    insta::assert_snapshot!(transcript(&out, dir.path()), @r"
+    insta::assert_snapshot!(transcript(&out, dir.path()), @"
     exit: 1
     --- stdout
     --- stderr
     error: no supported project found in `[DIR]`
 
     hint: no package.json, pyproject.toml, requirements.txt, go.mod, Cargo.toml, pom.xml or build.gradle
-    hint: dockgen supports Node.js projects
+    hint: dockgen supports Node.js, Go, Rust and Java projects
     ");
 }
 
@@ -325,6 +325,49 @@ fn odd_manifests_never_panic() {
 }
 
 #[test]
+fn odd_java_build_files_never_panic() {
+    let shade = "<plugin><artifactId>maven-shade-plugin</artifactId><configuration><transformers><transformer><mainClass>a.B</mainClass></transformer></transformers></configuration></plugin>";
+    let cases = [
+        ("pom.xml", String::new()),
+        ("pom.xml", "<project/>".into()),
+        ("pom.xml", "<notaproject/>".into()),
+        ("pom.xml", "<!DOCTYPE x [<!ENTITY a \"b\">]><project/>".into()),
+        ("pom.xml", format!("<project><build><plugins>{shade}</plugins></build></project>")),
+        ("pom.xml", format!("<project><version>${{v}}</version><build><finalName>${{a}}</finalName><plugins>{shade}</plugins></build></project>")),
+        ("pom.xml", format!("<project><parent><relativePath>../../../../x.xml</relativePath></parent><build><plugins>{shade}</plugins></build></project>")),
+        ("pom.xml", "<project><parent><relativePath>pom.xml</relativePath><artifactId>x</artifactId></parent><artifactId>x</artifactId><modules><module>.</module><module>../..</module><module>/etc</module></modules></project>".into()),
+        ("pom.xml", format!("<project><properties><a>${{b}}</a><b>${{a}}</b><java.version>${{a}}</java.version></properties><build><plugins>{shade}</plugins></build></project>")),
+        ("pom.xml", format!("<project>{}</project>", "<x>".repeat(2000) + &"</x>".repeat(2000))),
+        ("build.gradle", "plugins { id 'application' }\napplication { mainClass = 'x\"]\nUSER root' }".into()),
+        ("build.gradle", "plugins { id 'org.springframework.boot' version }\nversion = computeIt()".into()),
+        ("build.gradle.kts", "plugins { application }\napplication { mainClass.set(\"a.B\") }\njava { toolchain { languageVersion.set(JavaLanguageVersion.of(999)) } }".into()),
+        ("settings.gradle", "include ':a:../../..', '', ':'\ninclude(".into()),
+        ("build.gradle", "/* unterminated comment\nplugins { id 'application' }".into()),
+    ];
+    for (i, (file, text)) in cases.iter().enumerate() {
+        let dir = assert_fs::TempDir::new().unwrap();
+        dir.child(file).write_str(text).unwrap();
+        for args in [
+            &["detect", "--format", "json"][..],
+            &["init", "--stdout", "--language", "java"][..],
+        ] {
+            let out = dockgen().args(args).arg(dir.path()).output().unwrap();
+            let code = out.status.code();
+            assert!(
+                matches!(code, Some(0 | 1)),
+                "case {i} {file}: exit {code:?}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                !stdout.contains("USER root"),
+                "case {i} {file}: an injected instruction reached the output"
+            );
+        }
+    }
+}
+
+#[test]
 fn detect_lists_what_it_set_aside_and_why() {
     let dir = fixture_copy("polyglot-next-python-scripts");
     let out = run(&["detect"], dir.path());
@@ -420,4 +463,274 @@ fn a_node_line_kept_from_a_hand_written_dockerfile_survives_a_second_init() {
                 "# Node.js 22 came from the Dockerfile this file replaced",
             ));
     }
+}
+
+/// `detect --format json`'s port and its evidence source.
+fn port_and_source(dir: &std::path::Path, args: &[&str]) -> (serde_json::Value, serde_json::Value) {
+    let out = dockgen()
+        .args(["detect", "--format", "json"])
+        .args(args)
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        plan["port"].clone(),
+        plan["evidence"]["port"]["source"].clone(),
+    )
+}
+
+#[test]
+fn answers_layer_flag_over_set_over_file_over_dockgen_toml_over_detection() {
+    let dir = fixture_copy("node-npm-express");
+    let p = dir.path();
+    assert_eq!(port_and_source(p, &[]).0, 8080);
+    dir.child("dockgen.toml")
+        .write_str("port = 1111\n")
+        .unwrap();
+    assert_eq!(
+        port_and_source(p, &[]),
+        (1111.into(), "dockgen.toml".into())
+    );
+    dir.child("answers.toml")
+        .write_str("port = 2222\n")
+        .unwrap();
+    let file = p.join("answers.toml");
+    let file = file.to_str().unwrap();
+    assert_eq!(
+        port_and_source(p, &["--answers", file]),
+        (2222.into(), file.into())
+    );
+    assert_eq!(
+        port_and_source(p, &["--answers", file, "--set", "port=3333"]),
+        (3333.into(), "--set".into())
+    );
+    assert_eq!(
+        port_and_source(
+            p,
+            &["--answers", file, "--set", "port=3333", "--port", "4444"]
+        ),
+        (4444.into(), "flag".into())
+    );
+}
+
+#[test]
+fn every_question_has_a_flag_and_a_set_key() {
+    let dir = fixture_copy("node-workspace-ambiguous");
+    let by_flags = run(
+        &[
+            "init",
+            "--stdout",
+            "--language",
+            "node",
+            "--workspace",
+            "worker",
+            "--runtime-version",
+            "22",
+            "--package-manager",
+            "npm",
+            "--entrypoint",
+            "node server.js",
+            "--port",
+            "7000",
+            "--variant",
+            "slim",
+        ],
+        dir.path(),
+    );
+    let by_sets = run(
+        &[
+            "init",
+            "--stdout",
+            "--set",
+            "language=node",
+            "--set",
+            "app=worker",
+            "--set",
+            "runtime-version=22",
+            "--set",
+            "package-manager=npm",
+            "--set",
+            "entrypoint=node server.js",
+            "--set",
+            "port=7000",
+            "--set",
+            "variant=slim",
+        ],
+        dir.path(),
+    );
+    assert!(
+        by_flags.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_flags.stderr)
+    );
+    assert_eq!(by_flags.stdout, by_sets.stdout);
+    let text = String::from_utf8(by_flags.stdout).unwrap();
+    assert!(text.contains("FROM node:22-trixie-slim\n"), "{text}");
+    assert!(text.contains("EXPOSE 7000"), "{text}");
+}
+
+#[test]
+fn invalid_answers_list_the_valid_ones() {
+    let dir = fixture_copy("node-npm-express");
+    let out = run(&["init", "--stdout", "--variant", "scratch"], dir.path());
+    insta::assert_snapshot!(transcript(&out, dir.path()), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: invalid value for `--variant`: `scratch` is not a choice for this Node.js app; the choices are distroless, slim
+
+    hint: run `dockgen init --help` for the accepted values
+    ");
+    let out = run(
+        &["init", "--stdout", "--package-manager", "cargo"],
+        dir.path(),
+    );
+    insta::assert_snapshot!(transcript(&out, dir.path()), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: invalid value for `--package-manager`: `cargo` is not a Node.js package manager; the choices are bun, pnpm, yarn, npm
+
+    hint: run `dockgen init --help` for the accepted values
+    ");
+    let out = run(&["init", "--stdout", "--set", "colour=red"], dir.path());
+    insta::assert_snapshot!(transcript(&out, dir.path()), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: invalid value for `--set`: `colour` is not a question; the keys are language, workspace, runtime-version, package-manager, entrypoint, port, variant
+
+    hint: run `dockgen init --help` for the accepted values
+    ");
+    dir.child("dockgen.toml")
+        .write_str("port = 80\nprot = 81\n")
+        .unwrap();
+    let out = run(&["init", "--stdout"], dir.path());
+    insta::assert_snapshot!(transcript(&out, dir.path()), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: failed to parse `dockgen.toml` at line 2, column 1: unknown field `prot`, expected one of `language`, `app`, `workspace`, `runtime-version`, `package-manager`, `entrypoint`, `port`, `variant`
+
+    hint: fix the syntax of `dockgen.toml` and run dockgen again
+    ");
+}
+
+#[test]
+fn non_interactive_fails_naming_the_missing_flag() {
+    let dir = fixture_copy("node-workspace-ambiguous");
+    let out = run(&["init", "--non-interactive"], dir.path());
+    insta::assert_snapshot!(transcript(&out, dir.path()), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: could not determine which app to containerize: the candidate workspaces are `packages/api` (server), `packages/worker` (server), `packages/web` (static site)
+
+    hint: pass `--workspace` with one of: packages/api, packages/worker, packages/web
+    ");
+    dir.child("Dockerfile").assert(predicate::path::missing());
+}
+
+#[test]
+fn saved_answers_round_trip_through_dockgen_toml() {
+    let dir = fixture_copy("node-npm-express");
+    let out = run(
+        &["init", "--yes", "--port", "9999", "--runtime-version", "22"],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!(std::fs::read_to_string(dir.child("dockgen.toml").path()).unwrap(), @r#"
+    # dockgen's saved answers for this project. `dockgen init` reads them before detecting,
+    # so a re-run (and `dockgen init --check` in CI) writes the same files. Only answers that
+    # differ from what dockgen detects are kept; delete a line to go back to detection.
+    runtime-version = "22"  # detected: 26
+    port = 9999  # detected: 8080
+    "#);
+    // A re-run without flags reproduces the same files, so --check is clean.
+    let out = run(&["init", "--check"], dir.path());
+    insta::assert_snapshot!(transcript(&out, dir.path()), @"
+    exit: 0
+    --- stdout
+    --- stderr
+    Dockerfile and .dockerignore are up to date
+    ");
+}
+
+#[test]
+fn check_reports_drift_with_a_diff() {
+    let dir = fixture_copy("node-npm-express");
+    assert!(run(&["init", "--yes"], dir.path()).status.success());
+    assert!(run(&["init", "--check"], dir.path()).status.success());
+    dir.child(".nvmrc").write_str("22\n").unwrap();
+    let out = run(&["init", "--check"], dir.path());
+    insta::assert_snapshot!(transcript(&out, dir.path()), @r"
+    exit: 1
+    --- stdout
+    --- Dockerfile (on disk)
+    +++ Dockerfile (dockgen)
+    @@ -1,13 +1,13 @@
+     # syntax=docker/dockerfile:1
+    -# Generated by dockgen for a Node.js 26 express app (npm).
+    +# Generated by dockgen for a Node.js 22 express app (npm).
+     # `dockgen detect` explains each choice; `dockgen init --force` writes this file again.
+     
+     # The builder's Debian release matches the runtime's, so native addons built here load there.
+    -FROM node:26-trixie-slim AS base
+    +FROM node:22-trixie-slim AS base
+     WORKDIR /app
+     
+     # The init the final stage runs as PID 1 (see there).
+    -FROM node:26-trixie-slim AS init
+    +FROM node:22-trixie-slim AS init
+     # Unpinned on purpose: Debian drops superseded versions, and the image tag pins the release.
+     # hadolint ignore=DL3008
+     RUN apt-get update \
+    @@ -21,7 +21,7 @@
+     RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+     
+     # Distroless: Node.js and nothing else (no shell, no package manager); runs as uid 65532.
+    -FROM gcr.io/distroless/nodejs26-debian13:nonroot
+    +FROM gcr.io/distroless/nodejs22-debian13:nonroot
+     WORKDIR /app
+     ENV NODE_ENV=production
+     COPY --from=prod-deps /app/node_modules ./node_modules
+    --- stderr
+    error: `Dockerfile` differs from what dockgen generates now
+
+    hint: the diff is on standard output; run `dockgen init --force` to write the files again, or save different answers in dockgen.toml
+    ");
+}
+
+#[test]
+fn dry_run_prints_and_writes_nothing() {
+    let dir = fixture_copy("node-npm-express");
+    dir.child(".dockerignore")
+        .write_str("node_modules\n")
+        .unwrap();
+    let out = run(&["init", "--dry-run"], dir.path());
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("=== Dockerfile: would be created\n# syntax=docker/dockerfile:1\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("=== .dockerignore: would change\n--- .dockerignore (on disk)\n"),
+        "{text}"
+    );
+    dir.child("Dockerfile").assert(predicate::path::missing());
+    assert_eq!(
+        std::fs::read_to_string(dir.child(".dockerignore").path()).unwrap(),
+        "node_modules\n"
+    );
 }

@@ -4,4 +4,7 @@ mod bad_input;
 mod cli;
 mod examples;
 mod generate;
+mod pty;
+mod rust;
 mod support;
+mod wizard;

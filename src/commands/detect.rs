@@ -11,7 +11,15 @@ use crate::plan::{Field, Plan};
 const MAX_LINE: usize = 1000;
 
 pub fn run(args: &DetectArgs) -> Result<(), Error> {
-    let plan = crate::plan(&args.path, &args.answers)?;
+    let project = crate::project::Project::open(&args.path)?;
+    let layered = crate::config::layer(
+        &project,
+        args.sources.answers_file.as_deref(),
+        &args.sources.set,
+        &args.answers,
+    )?;
+    let mut plan = crate::detect::detect(&project, &layered.answers)?;
+    crate::config::relabel(&mut plan, &layered.origins);
     match args.format {
         Format::Json => {
             let json = serde_json::to_string_pretty(&plan).map_err(|e| Error::Template {
@@ -86,8 +94,17 @@ pub fn report(plan: &Plan) -> String {
             list(&plan.runtime_packages),
         ),
         ("writable", Some(Field::Writable), list(&plan.writable)),
+        (
+            "image variant",
+            Some(Field::Variant),
+            plan.images.variant.clone(),
+        ),
         ("builder image", None, plan.images.builder.clone()),
-        ("runtime image", None, plan.images.runtime.clone()),
+        (
+            "runtime image",
+            Some(Field::Runtime),
+            plan.images.runtime.clone(),
+        ),
     ];
     let mut out = String::new();
     for (label, field, value) in rows {

@@ -1,111 +1,101 @@
-//! `dockgen init`: detect, ask what is open on a terminal, render, write.
+//! `dockgen init`: layer the answers, detect (asking on a terminal), render, then write, print,
+//! preview or check.
 
 use std::io::IsTerminal as _;
 
-use crate::answers::Argv;
 use crate::cli::InitArgs;
+use crate::config;
 use crate::detect::safe::terminal;
 use crate::error::Error;
-use crate::questions::{unanswered, Question};
-use crate::write::{self, Written};
+use crate::project::Project;
+use crate::wizard::{self, InquirePrompter};
+use crate::write::{Transaction, Written};
 
 pub fn run(args: &InitArgs) -> Result<(), Error> {
-    let interactive =
-        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let mut answers = args.answers.clone();
-    // On a terminal an open question is asked, then detection runs again with the answer.
-    let plan = loop {
-        let question = match crate::plan(&args.path, &answers) {
-            Err(Error::MissingAnswer {
-                question, detail, ..
-            }) if interactive => (question, detail),
-            Err(error) => return Err(error),
-            Ok(plan) => match unanswered(&plan).into_iter().next() {
-                Some(open) if interactive => open,
-                _ => break plan,
-            },
-        };
-        let (question, detail) = question;
-        let answer = prompt(
-            inquire::Text::new(question.prompt())
-                .with_help_message(&detail)
-                .prompt(),
-        )?;
-        match question {
-            Question::Language => {
-                answers.language =
-                    Some(answer.parse().map_err(|e: String| Error::InvalidFlag {
-                        flag: question.flag().into(),
-                        reason: e,
-                    })?);
-            }
-            Question::App => answers.workspace = Some(answer),
-            Question::Entrypoint => {
-                answers.entrypoint =
-                    Some(
-                        answer
-                            .parse::<Argv>()
-                            .map_err(|reason| Error::InvalidFlag {
-                                flag: question.flag().into(),
-                                reason,
-                            })?,
-                    );
-            }
-        }
+    let project = Project::open(&args.path)?;
+    let layered = config::layer(
+        &project,
+        args.sources.answers_file.as_deref(),
+        &args.sources.set,
+        &args.answers,
+    )?;
+    let prints = args.stdout || args.dry_run || args.check;
+    let interactive = !args.yes
+        && !args.non_interactive
+        && !prints
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal();
+    let mut prompter = InquirePrompter;
+    let (plan, answers) = if interactive {
+        let settled = wizard::run(&mut prompter, &project, &layered)?;
+        (settled.plan, settled.answers)
+    } else {
+        let mut plan = crate::detect::detect(&project, &layered.answers)?;
+        config::relabel(&mut plan, &layered.origins);
+        (plan, layered.answers.clone())
     };
     let rendered = crate::render::render(&plan)?;
-
-    for warning in &plan.warnings {
-        eprintln!("warning: {}", terminal(&warning.message, 1000));
+    if !interactive {
+        for warning in &plan.warnings {
+            eprintln!("warning: {}", terminal(&warning.message, 1000));
+        }
     }
     if args.stdout {
         print!("{}", rendered.dockerfile);
         return Ok(());
     }
-    // Everything is checked before the question, and nothing is written before the answer.
-    let transaction = write::Transaction::prepare(
+    // The answers worth keeping are those detection alone would not give.
+    let detected = crate::detect::detect(&project, &crate::Answers::default()).ok();
+    let saved = config::saved_text(&answers, &plan, detected.as_ref());
+    let mut transaction = Transaction::prepare(
         &args.path,
         &rendered.dockerfile,
         &rendered.dockerignore,
-        args.force,
+        saved.as_deref(),
     )?;
-    if interactive {
-        eprint!("{}", super::detect::report(&plan));
-        let question = format!(
-            "Write Dockerfile and .dockerignore to `{}`?",
-            args.path.display()
-        );
-        if !prompt(inquire::Confirm::new(&question).with_default(true).prompt())? {
-            return Err(Error::Cancelled);
+    if args.check {
+        return check(&transaction);
+    }
+    if args.dry_run {
+        for (name, outcome, shown) in transaction.preview() {
+            match outcome {
+                Written::Unchanged => println!("=== {name}: unchanged"),
+                Written::Created => print!("=== {name}: would be created\n{shown}"),
+                _ => print!("=== {name}: would change\n{shown}"),
+            }
         }
+        return Ok(());
     }
-    let [dockerfile, ignore] = transaction.commit()?;
-    let dockerfile_path = args.path.join("Dockerfile");
-    let ignore_path = args.path.join(".dockerignore");
-    match dockerfile {
-        Written::Overwritten => eprintln!("Overwrote {}", dockerfile_path.display()),
-        _ => eprintln!("Wrote {}", dockerfile_path.display()),
+    if interactive {
+        let choices = wizard::files(&mut prompter, &transaction.existing())?;
+        transaction.choose(&choices);
+    } else {
+        transaction.require_force(&args.path, args.force)?;
     }
-    match ignore {
-        Written::Created => eprintln!("Wrote {}", ignore_path.display()),
-        Written::Merged(n) => eprintln!("Added {n} line(s) to {}", ignore_path.display()),
-        Written::Unchanged | Written::Overwritten => {
-            eprintln!("Kept {} (already complete)", ignore_path.display());
+    for (name, outcome) in transaction.commit()? {
+        let path = args.path.join(name);
+        match outcome {
+            Written::Created => eprintln!("Wrote {}", path.display()),
+            Written::Overwritten => eprintln!("Overwrote {}", path.display()),
+            Written::Merged(n) => eprintln!("Added {n} line(s) to {}", path.display()),
+            Written::Unchanged => eprintln!("Kept {} (already up to date)", path.display()),
+            Written::Skipped => eprintln!("Skipped {} (kept yours)", path.display()),
         }
     }
     Ok(())
 }
 
-fn prompt<T>(result: Result<T, inquire::InquireError>) -> Result<T, Error> {
-    use inquire::InquireError;
-    match result {
-        Ok(value) => Ok(value),
-        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => {
-            Err(Error::Cancelled)
-        }
-        Err(e) => Err(Error::InvalidFlag {
-            flag: "--yes".into(),
-            reason: format!("cannot prompt: {e}"),
-        }),
+/// `--check`: the diffs go to stdout; drift is an error.
+fn check(transaction: &Transaction) -> Result<(), Error> {
+    let drift = transaction.drift();
+    if drift.is_empty() {
+        eprintln!("Dockerfile and .dockerignore are up to date");
+        return Ok(());
     }
+    for (_, diff) in &drift {
+        print!("{diff}");
+    }
+    Err(Error::Drift {
+        files: drift.iter().map(|(name, _)| (*name).to_string()).collect(),
+    })
 }

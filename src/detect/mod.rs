@@ -142,6 +142,43 @@ pub fn apply(mut plan: Plan, answers: &Answers) -> Result<Plan, Error> {
         plan.port = Some(port);
         plan.evidence.insert(Field::Port, Evidence::flag("--port"));
     }
+    // A choice the detector could not honour is an error listing the valid ones, never a
+    // silent fallback.
+    for (question, answer, actual) in [
+        (
+            Question::PackageManager,
+            &answers.package_manager,
+            &plan.package_manager,
+        ),
+        (Question::Variant, &answers.variant, &plan.images.variant),
+    ] {
+        let Some(answer) = answer else { continue };
+        if answer != actual {
+            let valid = languages::support(plan.language())
+                .choices
+                .map(|choices| choices(&plan, question))
+                .transpose()?
+                .unwrap_or_default();
+            return Err(Error::InvalidFlag {
+                flag: question.flag().into(),
+                reason: format!(
+                    "`{}` is not a choice for this {} app; the choices are {}",
+                    safe::shown(answer),
+                    plan.language().title(),
+                    if valid.is_empty() {
+                        actual.clone()
+                    } else {
+                        valid.join(", ")
+                    }
+                ),
+            });
+        }
+        let field = match question {
+            Question::PackageManager => Field::PackageManager,
+            _ => Field::Variant,
+        };
+        plan.evidence.insert(field, Evidence::flag(question.flag()));
+    }
     Ok(plan)
 }
 

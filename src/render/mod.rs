@@ -4,7 +4,12 @@
 //! template (`render/<lang>.rs`) from the fields every template shares ([`Common`]) plus its
 //! own; templates are embedded one by one, so a missing file is a compile error.
 
+pub mod go;
+pub mod java;
 pub mod node;
+pub mod rust;
+
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -107,14 +112,7 @@ pub fn render(plan: &Plan) -> Result<Rendered, Error> {
         })?;
     let rendering = build(plan)?;
 
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![]);
-    let templates = COMMON
-        .iter()
-        .chain(LANGUAGES.iter().flat_map(|l| l.templates.iter()))
-        .copied();
-    tera.add_raw_templates(templates)
-        .map_err(|e| template_error("templates", &e))?;
+    let tera = templates()?;
     let dockerfile = tera
         .render(rendering.template, &rendering.context)
         .map_err(|e| template_error(rendering.template, &e))?;
@@ -132,6 +130,33 @@ pub fn render(plan: &Plan) -> Result<Rendered, Error> {
         dockerfile: tidy(&dockerfile),
         dockerignore,
     })
+}
+
+/// Every embedded template, parsed once.
+fn templates() -> Result<&'static Tera, Error> {
+    static TERA: OnceLock<Result<Tera, Error>> = OnceLock::new();
+    let parsed = TERA.get_or_init(|| {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![]);
+        let templates = COMMON
+            .iter()
+            .chain(LANGUAGES.iter().flat_map(|l| l.templates.iter()))
+            .copied();
+        tera.add_raw_templates(templates)
+            .map_err(|e| template_error("templates", &e))?;
+        Ok(tera)
+    });
+    match parsed {
+        Ok(tera) => Ok(tera),
+        Err(Error::Template { name, reason }) => Err(Error::Template {
+            name: name.clone(),
+            reason: reason.clone(),
+        }),
+        Err(other) => Err(Error::Template {
+            name: "templates".into(),
+            reason: other.to_string(),
+        }),
+    }
 }
 
 /// A typed template context as Tera's.

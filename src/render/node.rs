@@ -71,7 +71,12 @@ struct NodeContext<'a> {
 }
 
 pub fn render(plan: &Plan) -> Result<Rendering, Error> {
-    let Details::Node(node) = &plan.details;
+    let Details::Node(node) = &plan.details else {
+        return Err(Error::Template {
+            name: "node.Dockerfile".into(),
+            reason: format!("a {} plan", plan.language()),
+        });
+    };
     let rules = crate::detect::node::rules()?;
     let bun = node.runtime == Runtime::Bun;
     let title = if bun { "Bun" } else { "Node.js" };

@@ -129,7 +129,7 @@ pub fn problems(dockerfile: &str, dockerignore: &str, images: &[String]) -> Vec<
                 match serde_json::from_str::<Vec<String>>(&json) {
                     Err(_) => problems.push(format!("{instruction} is not exec form: {json}")),
                     Ok(argv) if instruction == "ENTRYPOINT" => {
-                        stage.init = argv.first().is_some_and(|a| a.ends_with("/tini"));
+                        stage.init |= argv.first().is_some_and(|a| a.ends_with("/tini"));
                     }
                     Ok(_) => {}
                 }

@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 use super::credentials::Credentials;
 use super::package_manager::PmChoice;
 use super::rules::{NodeMajor, NodeRules};
+use crate::error::Error;
 use crate::plan::{AppKind, Images, NodeOutput, NodePlan, Runtime};
 use crate::project::Project;
 
 /// The builder and runtime images: distroless where it can run the app, the slim image where
 /// native modules load OS libraries or the line has no distroless image, the static web server
-/// for built sites; Bun's images when Bun runs the app.
+/// for built sites; Bun's images when Bun runs the app. `slim` is the user's `--variant slim`.
 pub fn images(
     kind: AppKind,
     runtime: Runtime,
@@ -19,52 +20,57 @@ pub fn images(
     runtime_packages: &[String],
     major: &NodeMajor,
     rules: &NodeRules,
-    common: &crate::rules::CommonRules,
-) -> Images {
+    slim: bool,
+) -> Result<Images, Error> {
     if runtime == Runtime::Bun {
         let bun = &rules.bun;
         // Bun's distroless image is on an older Debian than its slim one: a native module
         // compiled here might need a newer glibc than it has.
-        if !runtime_packages.is_empty() || !build_packages.is_empty() {
-            return Images {
+        if !runtime_packages.is_empty() || !build_packages.is_empty() || slim {
+            return Ok(Images {
                 builder: bun.builder.clone(),
                 runtime: bun.builder.clone(),
                 runtime_distroless: false,
                 user: bun.slim_user.clone(),
-            };
+                variant: "slim".into(),
+            });
         }
-        return Images {
+        return Ok(Images {
             builder: bun.builder.clone(),
             runtime: bun.runtime.clone(),
             runtime_distroless: true,
             user: bun.user.clone(),
-        };
+            variant: "distroless".into(),
+        });
     }
     let builder = major.builder.clone();
     if kind == AppKind::Static {
         let runtime = rules.images.r#static.clone();
-        return Images {
+        return Ok(Images {
             builder,
             runtime,
             runtime_distroless: false,
             user: rules.images.static_user.clone(),
-        };
+            variant: "nginx".into(),
+        });
     }
-    if !runtime_packages.is_empty() || major.runtime == major.builder {
+    if !runtime_packages.is_empty() || major.runtime == major.builder || slim {
         // The slim image has apt and its own `node` user.
-        return Images {
+        return Ok(Images {
             runtime: builder.clone(),
             builder,
             runtime_distroless: false,
             user: rules.images.slim_user.clone(),
-        };
+            variant: "slim".into(),
+        });
     }
-    Images {
+    Ok(Images {
         builder,
         runtime: major.runtime.clone(),
         runtime_distroless: true,
-        user: common.image.nonroot_user.clone(),
-    }
+        user: crate::rules::common()?.image.nonroot_user.clone(),
+        variant: "distroless".into(),
+    })
 }
 
 /// The package manager's part of the plan: what is copied before the install, the install

@@ -29,10 +29,11 @@ pub use recognize::recognize;
 pub use rules::rules;
 
 use crate::answers::Answers;
+use crate::detect::safe::shown;
 use crate::error::Error;
 use crate::plan::{
-    AppKind, Details, Evidence, Field, NodeOutput, NodePlan, Plan, Runtime, Warning, WarningKind,
-    SCHEMA,
+    AppKind, Details, Evidence, Field, Images, NodeOutput, NodePlan, Plan, Runtime, Warning,
+    WarningKind, SCHEMA,
 };
 use crate::project::Project;
 use rules::{NodeRules, PackageManagerRule};
@@ -217,7 +218,10 @@ fn detect_app(
         }
     }
 
-    let mut pm = package_manager::detect(toolchain.project, toolchain.manifest, rules)?;
+    let mut pm = match &answers.package_manager {
+        Some(name) => package_manager::chosen(toolchain.project, toolchain.manifest, name, rules)?,
+        None => package_manager::detect(toolchain.project, toolchain.manifest, rules)?,
+    };
     ctx.bin_links = pm.rule.bin_links;
     let shape = frameworks::shape(&mut ctx, framework)?;
     let runtime = match shape.entrypoint.as_ref().and_then(|e| e.first()) {
@@ -225,6 +229,16 @@ fn detect_app(
         _ => Runtime::Node,
     };
     if runtime == Runtime::Bun && pm.rule.name != rules.bun.program {
+        if let Some(name) = &answers.package_manager {
+            return Err(Error::InvalidFlag {
+                flag: "--package-manager".into(),
+                reason: format!(
+                    "`{}`: the start script runs the app with Bun, so Bun installs it on Bun's images; pass `--package-manager {}` or leave the flag out",
+                    shown(name),
+                    rules.bun.program
+                ),
+            });
+        }
         pm = package_manager::bun(toolchain.project, rules, &pm)?;
     }
     ctx.note(Field::PackageManager, pm.evidence.clone());
@@ -247,7 +261,8 @@ fn detect_app(
 
     let build_command = build_command(&mut ctx, pm.rule);
     let (build_packages, runtime_packages) = native::packages(&mut ctx);
-    let common = crate::rules::common()?;
+    // `--variant slim` asks for the slim runtime; distroless is the default wherever it works.
+    let slim = answers.variant.as_deref() == Some("slim");
     let images = layout::images(
         shape.kind,
         runtime,
@@ -255,22 +270,9 @@ fn detect_app(
         &runtime_packages,
         major,
         rules,
-        common,
-    );
-    // An end-of-life line's slim image is explained by its version warning.
-    let loaders = ctx
-        .evidence
-        .get(&Field::RuntimePackages)
-        .map(|ev| ev.note.clone());
-    if let (false, AppKind::Server, Some(why)) = (images.runtime_distroless, shape.kind, loaders) {
-        ctx.warn(
-            WarningKind::Runtime,
-            format!(
-                "the {why}, so the final image is `{}` instead of distroless",
-                images.runtime
-            ),
-        );
-    }
+        slim,
+    )?;
+    warn_not_distroless(&mut ctx, &images, shape.kind, slim);
 
     let build_env = build_env::detect(&mut ctx);
     let (writable, local_data) = writes(&mut ctx, &shape)?;
@@ -335,6 +337,27 @@ fn writes(ctx: &mut Ctx, shape: &Shape) -> Result<(Vec<String>, Vec<String>), Er
     Ok((writable, local))
 }
 
+/// Says why a server's final image is the slim one: native modules that load OS libraries.
+/// An end-of-life line's slim image is explained by its version warning, an asked-for one
+/// (`--variant slim`) needs none.
+fn warn_not_distroless(ctx: &mut Ctx, images: &Images, kind: AppKind, slim: bool) {
+    let loaders = ctx
+        .evidence
+        .get(&Field::RuntimePackages)
+        .map(|ev| ev.note.clone());
+    if let (false, false, AppKind::Server, Some(why)) =
+        (images.runtime_distroless, slim, kind, loaders)
+    {
+        ctx.warn(
+            WarningKind::Runtime,
+            format!(
+                "the {why}, so the final image is `{}` instead of distroless",
+                images.runtime
+            ),
+        );
+    }
+}
+
 /// `<pm> run build` when package.json has a build script.
 fn build_command(ctx: &mut Ctx, pm: &PackageManagerRule) -> Option<Vec<String>> {
     if !ctx.builds {
@@ -373,5 +396,32 @@ fn not_an_app(ctx: &Ctx) -> Option<String> {
         "package.json declares workspaces but is not an app itself; run dockgen on one workspace's folder".into()
     } else {
         "package.json has no start script, `main`, dependencies or server file: it looks like tooling only".into()
+    })
+}
+
+/// The valid answers to `question` for a Node.js plan (empty: free text or not offered).
+pub fn choices(plan: &Plan, question: crate::questions::Question) -> Result<Vec<String>, Error> {
+    use crate::questions::Question;
+    let rules = rules()?;
+    Ok(match question {
+        Question::RuntimeVersion => {
+            let mut majors: Vec<u32> = rules.versions.major.iter().map(|m| m.major).collect();
+            majors.sort_unstable_by(|a, b| b.cmp(a));
+            majors.iter().map(u32::to_string).collect()
+        }
+        Question::PackageManager => {
+            let mut names: Vec<String> = Vec::new();
+            for pm in &rules.package_managers {
+                if !names.contains(&pm.name) {
+                    names.push(pm.name.clone());
+                }
+            }
+            names
+        }
+        Question::Variant if plan.kind == AppKind::Server => {
+            vec!["distroless".into(), "slim".into()]
+        }
+        Question::Variant => vec![plan.images.variant.clone()],
+        Question::Language | Question::App | Question::Entrypoint | Question::Port => Vec::new(),
     })
 }

@@ -387,3 +387,54 @@ fn backticked(files: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The package manager the user named (`--package-manager`), installing from its lockfile when
+/// the project has one.
+pub fn chosen<'r>(
+    project: &Project,
+    manifest: &Value,
+    name: &str,
+    rules: &'r NodeRules,
+) -> Result<PmChoice<'r>, Error> {
+    if !rules.package_managers.iter().any(|pm| pm.name == name) {
+        let mut names: Vec<&str> = rules
+            .package_managers
+            .iter()
+            .map(|pm| pm.name.as_str())
+            .collect();
+        names.dedup();
+        return Err(Error::InvalidFlag {
+            flag: "--package-manager".into(),
+            reason: format!(
+                "`{}` is not a Node.js package manager; the choices are {}",
+                shown(name),
+                names.join(", ")
+            ),
+        });
+    }
+    let rule = variant_by_markers(project, rules, name)?;
+    let lockfile = rule.lockfiles.iter().find(|f| project.is_file(f)).cloned();
+    let mut warnings = Vec::new();
+    if lockfile.is_none() {
+        warnings.push(Warning::new(
+            WarningKind::PackageManager,
+            format!("`--package-manager {name}`: the project has no {name} lockfile; installs are not reproducible"),
+        ));
+    }
+    // Without `packageManager`, the major the lockfile implies, as when it was detected.
+    let pinned = match (&rule.pin, &lockfile, manifest.get("packageManager")) {
+        (Some(pin_rule), Some(file), None) => pin(project, manifest, rule, pin_rule, file)?,
+        _ => None,
+    };
+    if let Some(pinned) = &pinned {
+        warnings.extend(pinned.warning.clone());
+    }
+    Ok(PmChoice {
+        rule,
+        version: None,
+        pin: pinned.map(|p| p.major),
+        lockfile,
+        evidence: Evidence::flag("--package-manager"),
+        warnings,
+    })
+}

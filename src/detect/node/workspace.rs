@@ -318,7 +318,11 @@ fn adapt(
     member: Option<&Member>,
     rules: &NodeRules,
 ) -> Result<Plan, Error> {
-    let Details::Node(node) = &mut plan.details;
+    let Details::Node(node) = &mut plan.details else {
+        return Err(Error::InvalidRule {
+            reason: format!("a {} plan in a Node.js workspace", plan.language()),
+        });
+    };
     // Workspace packages are linked into node_modules even when no registry package is.
     node.production_dependencies = true;
     node.workspace_manifests = members
