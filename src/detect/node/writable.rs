@@ -258,7 +258,13 @@ fn from_gitignore(ctx: &Ctx, found: &mut Found) -> Vec<String> {
     let mut local_only = Vec::new();
     if let Ok(Some(text)) = ctx.project.read(".gitignore") {
         for line in text.lines() {
-            let name = line.trim().trim_start_matches('/').trim_end_matches('/');
+            // `data/`, `/data`, and `db/*` or `db/**` (the folder's contents, its .gitkeep kept).
+            let name = line.trim().trim_start_matches('/');
+            let name = name
+                .strip_suffix("/**")
+                .or_else(|| name.strip_suffix("/*"))
+                .unwrap_or(name)
+                .trim_end_matches('/');
             if ctx.rules.writable.dirs.iter().any(|d| d == name) {
                 local_only.push(name.to_string());
                 let file = ctx.project.name(".gitignore");
