@@ -54,7 +54,15 @@ fn fixtures() {
 }
 
 const KNOWN: &[&str] = &[
-    "FROM", "WORKDIR", "ENV", "RUN", "COPY", "USER", "EXPOSE", "CMD",
+    "FROM",
+    "WORKDIR",
+    "ENV",
+    "RUN",
+    "COPY",
+    "USER",
+    "EXPOSE",
+    "CMD",
+    "ENTRYPOINT",
 ];
 
 /// `fixture.toml`: comments saying what the case proves, and optional `[answers]` — the

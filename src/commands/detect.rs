@@ -82,7 +82,11 @@ pub fn report(plan: &Plan) -> String {
             list(&plan.runtime_packages),
         ),
         ("builder image", None, plan.images.builder.clone()),
-        ("runtime image", None, plan.images.runtime.clone()),
+        (
+            "runtime image",
+            Some(Field::Image),
+            plan.images.runtime.clone(),
+        ),
     ];
     let mut out = String::new();
     for (label, field, value) in rows {

@@ -40,7 +40,12 @@ struct NodeContext<'a> {
 }
 
 pub fn render(plan: &Plan) -> Result<Rendering, Error> {
-    let Details::Node(node) = &plan.details;
+    let Details::Node(node) = &plan.details else {
+        return Err(Error::Template {
+            name: "node.Dockerfile".into(),
+            reason: format!("a {} plan", plan.language()),
+        });
+    };
     let self_contained = matches!(
         node.output,
         NodeOutput::NextStandalone { .. } | NodeOutput::Bundle { .. } | NodeOutput::Static { .. }

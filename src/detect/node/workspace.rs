@@ -284,7 +284,9 @@ fn adapt(
     member: Option<&Member>,
     rules: &NodeRules,
 ) -> Result<Plan, Error> {
-    let Details::Node(node) = &mut plan.details;
+    let Details::Node(node) = &mut plan.details else {
+        return Ok(plan);
+    };
     node.workspace_manifests = members
         .iter()
         .map(|m| format!("{}/package.json", m.dir))
