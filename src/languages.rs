@@ -52,11 +52,11 @@ pub static LANGUAGES: [LanguageSupport; 5] = [
     LanguageSupport {
         language: Language::Python,
         data: Some(detect::python::DATA),
-        templates: &[],
+        templates: render::python::TEMPLATES,
         recognize: detect::python::recognize,
-        detect: None,
-        render: None,
-        images: || Ok(Vec::new()),
+        detect: Some(detect::python::detect),
+        render: Some(render::python::render),
+        images: || Ok(detect::python::rules()?.images()),
         check: detect::python::check,
     },
     LanguageSupport {

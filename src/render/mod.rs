@@ -5,6 +5,7 @@
 //! own; templates are embedded one by one, so a missing file is a compile error.
 
 pub mod node;
+pub mod python;
 
 use serde::Serialize;
 use tera::{Context, Tera};
