@@ -53,13 +53,10 @@ fn settings_module(text: &str, var: &str) -> Option<String> {
 
 /// Reads the Django project in `project`, if manage.py is in one of the data's folders.
 pub fn read(project: &Project, rules: &DjangoRules) -> Result<Option<Django>, Error> {
-    let Some(dir) = rules
-        .dirs
-        .iter()
-        .find(|d| project.is_file(&join(d, "manage.py")))
-    else {
+    let Some(dir) = manage_dir(project, rules) else {
         return Ok(None);
     };
+    let dir = &dir;
     let view = project.at(dir);
     let manage = view.read("manage.py")?.unwrap_or_default();
     let Some(settings) = settings_module(&manage, &rules.settings_env) else {
@@ -85,6 +82,21 @@ pub fn read(project: &Project, rules: &DjangoRules) -> Result<Option<Django>, Er
     let apps = applications(&view, &settings, &texts);
     let (wsgi, wsgi_evidence) = apps.wsgi.unzip();
     let (asgi, asgi_evidence) = apps.asgi.unzip();
+    let server_settings = wsgi
+        .as_ref()
+        .and_then(|w| w.split(':').next())
+        .and_then(|m| {
+            view.read(&format!("{}.py", m.replace('.', "/")))
+                .ok()
+                .flatten()
+        })
+        .and_then(|text| settings_module(&text, &rules.settings_env))
+        .filter(|s| *s != settings);
+    // collectstatic runs with the settings the server uses.
+    let texts = match &server_settings {
+        Some(module) => settings_texts(&view, module)?,
+        None => texts,
+    };
     let all_text: String = texts.iter().map(|(_, t)| t.as_str()).collect();
     let static_root = texts
         .iter()
@@ -102,16 +114,6 @@ pub fn read(project: &Project, rules: &DjangoRules) -> Result<Option<Django>, Er
         .static_servers
         .iter()
         .any(|s| all_text.contains(s.as_str()));
-    let server_settings = wsgi
-        .as_ref()
-        .and_then(|w| w.split(':').next())
-        .and_then(|m| {
-            view.read(&format!("{}.py", m.replace('.', "/")))
-                .ok()
-                .flatten()
-        })
-        .and_then(|text| settings_module(&text, &rules.settings_env))
-        .filter(|s| *s != settings);
     let mut build_env = BTreeMap::new();
     for (_, text) in &texts {
         required_env(text, rules, &mut build_env);
@@ -167,12 +169,18 @@ fn applications(view: &Project, settings: &str, texts: &[(String, String)]) -> A
         if let Some(found) = setting.and_then(|(v, ev)| Some((app_of(v)?, ev.clone()))) {
             return Some(found);
         }
-        let module = [package, top]
+        // `<package>/wsgi.py`, or a `wsgi/` package (`wsgi/__init__.py`).
+        let (module, file) = [package, top]
             .into_iter()
             .filter(|p| !p.is_empty())
             .map(|p| format!("{p}.{kind}"))
-            .find(|m| view.is_file(&format!("{}.py", m.replace('.', "/"))))?;
-        let file = format!("{}.py", module.replace('.', "/"));
+            .find_map(|m| {
+                let path = m.replace('.', "/");
+                [format!("{path}.py"), format!("{path}/__init__.py")]
+                    .into_iter()
+                    .find(|f| view.is_file(f))
+                    .map(|f| (m, f))
+            })?;
         let evidence = view.evidence(&file, None, format!("the project's {kind} module"));
         Some((format!("{module}:application"), evidence))
     };
@@ -184,6 +192,28 @@ fn applications(view: &Project, settings: &str, texts: &[(String, String)]) -> A
     }
 }
 
+/// The folder manage.py is in: the first of the data's folders that has one, else the one
+/// top-level folder that does (`netbox/manage.py`); `None` when there is none, or several.
+pub fn manage_dir(project: &Project, rules: &DjangoRules) -> Option<String> {
+    if let Some(dir) = rules
+        .dirs
+        .iter()
+        .find(|d| project.is_file(&join(d, "manage.py")))
+    {
+        return Some(dir.clone());
+    }
+    let found: Vec<String> = project
+        .list("", true)
+        .into_iter()
+        .filter(|d| !d.starts_with('.') && project.is_file(&join(d, "manage.py")))
+        .take(2)
+        .collect();
+    match found.as_slice() {
+        [only] => Some(only.clone()),
+        _ => None,
+    }
+}
+
 fn join(dir: &str, file: &str) -> String {
     if dir.is_empty() {
         file.to_string()
@@ -192,37 +222,65 @@ fn join(dir: &str, file: &str) -> String {
     }
 }
 
-/// The settings module's text, and when it is a package or imports siblings (`base.py`), the
-/// other modules of its folder: `(file relative to the view, text)`, the module itself first.
+/// The settings module's text and the texts of the modules it star-imports (`from .base
+/// import *`, also under a condition), as `(file relative to the view, text)`, the module first.
 fn settings_texts(view: &Project, settings: &str) -> Result<Vec<(String, String)>, Error> {
-    let path = settings.replace('.', "/");
-    let mut out = Vec::new();
-    let (file, folder) = if view.is_file(&format!("{path}.py")) {
-        let folder = path
-            .rsplit_once('/')
-            .map_or(String::new(), |(f, _)| f.to_string());
-        (format!("{path}.py"), folder)
-    } else if view.is_file(&format!("{path}/__init__.py")) {
-        (format!("{path}/__init__.py"), path.clone())
-    } else {
-        return Ok(out);
-    };
-    if let Some(text) = view.read(&file)? {
-        out.push((file.clone(), text));
-    }
-    // Split settings (`settings/base.py`, `production.py`) keep the keys in siblings.
-    let split = folder.ends_with("settings") || out.iter().any(|(_, t)| t.contains("import *"));
-    if split {
-        for name in view.list(&folder, false).into_iter().take(32) {
-            let sibling = join(&folder, &name);
-            if name.ends_with(".py") && sibling != file {
-                if let Some(text) = view.read(&sibling)? {
-                    out.push((sibling, text));
-                }
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut queue = vec![settings.to_string()];
+    while let Some(module) = queue.pop() {
+        if out.len() >= 16 {
+            break;
+        }
+        let path = module.replace('.', "/");
+        let (file, package) = if view.is_file(&format!("{path}.py")) {
+            let package = module.rsplit_once('.').map_or("", |(p, _)| p).to_string();
+            (format!("{path}.py"), package)
+        } else if view.is_file(&format!("{path}/__init__.py")) {
+            (format!("{path}/__init__.py"), module.clone())
+        } else {
+            continue;
+        };
+        if out.iter().any(|(f, _)| *f == file) {
+            continue;
+        }
+        let Some(text) = view.read(&file)? else {
+            continue;
+        };
+        for line in text.lines() {
+            let code = line.split('#').next().unwrap_or("");
+            let Some(from) = code
+                .trim()
+                .strip_prefix("from ")
+                .and_then(|r| r.strip_suffix(" import *"))
+                .map(str::trim)
+            else {
+                continue;
+            };
+            if let Some(imported) = resolve(from, &package) {
+                queue.push(imported);
             }
         }
+        out.push((file, text));
     }
     Ok(out)
+}
+
+/// `from X import *` in a module of `package`: `.base` → `package.base`, `..x` one level up,
+/// an absolute name as is; `None` when it leaves the project or is not a module path.
+fn resolve(from: &str, package: &str) -> Option<String> {
+    let dots = from.chars().take_while(|c| *c == '.').count();
+    let rest = &from[dots..];
+    let module = if dots == 0 {
+        rest.to_string()
+    } else {
+        let mut parts: Vec<&str> = package.split('.').filter(|p| !p.is_empty()).collect();
+        for _ in 1..dots {
+            parts.pop()?;
+        }
+        parts.extend(rest.split('.').filter(|p| !p.is_empty()));
+        parts.join(".")
+    };
+    (!module.is_empty() && module.split('.').all(importable)).then_some(module)
 }
 
 /// Variables the settings read without a default, with the placeholder collectstatic gets.
@@ -287,6 +345,23 @@ PORT = os.getenv("PORT")
             ["API_KEY", "DATABASE_URL", "DJANGO_SECRET_KEY"]
         );
         assert!(out["DATABASE_URL"].starts_with("sqlite:"));
+    }
+
+    #[test]
+    fn star_imports_resolve_within_the_package() {
+        assert_eq!(
+            resolve(".base", "config.settings").as_deref(),
+            Some("config.settings.base")
+        );
+        assert_eq!(
+            resolve("..common", "config.settings").as_deref(),
+            Some("config.common")
+        );
+        assert_eq!(
+            resolve("mysite.settings", "x").as_deref(),
+            Some("mysite.settings")
+        );
+        assert_eq!(resolve("...x", "a"), None);
     }
 
     #[test]

@@ -248,7 +248,8 @@ fn django_app(django: &Django, rules: &PythonRules, deps: &Deps) -> Result<App, 
             .any(|s| s.serves(interface) && s.packages.iter().any(|p| deps.installs(p)))
     };
     let asgi_only = !installed("wsgi") && installed("asgi");
-    let use_asgi = (django.asgi_configured || asgi_only) && django.asgi.is_some();
+    let use_asgi =
+        (django.asgi_configured || asgi_only || django.wsgi.is_none()) && django.asgi.is_some();
     let (app, found) = if use_asgi {
         (&django.asgi, &django.asgi_evidence)
     } else {

@@ -62,13 +62,8 @@ pub fn classify(project: &Project, rules: &PythonRules, manifest: &str) -> Candi
 
 /// manage.py or a Procfile web process.
 fn project_files(project: &Project, rules: &PythonRules) -> Option<Finding> {
-    if let Some(dir) = rules
-        .django
-        .dirs
-        .iter()
-        .find(|d| project.is_file(&join(d, "manage.py")))
-    {
-        let file = join(dir, "manage.py");
+    if let Some(dir) = super::django::manage_dir(project, &rules.django) {
+        let file = join(&dir, "manage.py");
         return Some((Strength::Application, file, "a Django project".into()));
     }
     let text = project.read("Procfile").ok().flatten()?;

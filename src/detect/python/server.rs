@@ -371,6 +371,12 @@ pub fn procfile<'r>(
                 .map(|a| a.replace("{port}", &port.to_string())),
         );
     }
+    // A server that reloads on SIGTERM unless told otherwise (uWSGI) is told.
+    for arg in server.map(|s| s.stop_args.as_slice()).unwrap_or_default() {
+        if !argv.contains(arg) {
+            argv.push(arg.clone());
+        }
+    }
     let port = (server.is_some() || words.iter().any(|w| w.contains("{port}"))).then_some(port);
     Ok(Some(ProcfileCommand {
         argv,
@@ -427,6 +433,18 @@ mod tests {
         assert!(procfile("worker: celery", &types, &rules, 8000)
             .unwrap()
             .is_none());
+        let cmd = procfile(
+            "web: uwsgi etc/uwsgi.ini --http :$PORT",
+            &types,
+            &rules,
+            8000,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            cmd.argv,
+            ["uwsgi", "etc/uwsgi.ini", "--http", ":8000", "--die-on-term"]
+        );
     }
 
     #[test]

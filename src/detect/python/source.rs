@@ -218,7 +218,7 @@ pub fn string_setting(text: &str, name: &str) -> Option<(String, usize)> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = regex(
         &RE,
-        r#"^([A-Z_][A-Z0-9_]*)\s*=\s*(?:str\()?\s*['"]([^'"]*)['"]"#,
+        r#"^([A-Z_][A-Z0-9_]*)\s*(?::\s*[\w.\[\] |]+)?=\s*(?:str\()?\s*['"]([^'"]*)['"]"#,
     );
     text.lines().enumerate().find_map(|(i, line)| {
         let caps = re.captures(line)?;
@@ -231,7 +231,13 @@ pub fn assigns(text: &str, name: &str) -> Option<usize> {
     text.lines()
         .position(|line| {
             line.strip_prefix(name).is_some_and(|rest| {
-                rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
+                // `NAME = …` or an annotated `NAME: str = …`.
+                let rest = rest.trim_start();
+                let rest = match rest.strip_prefix(':') {
+                    Some(annotated) => annotated.split_once('=').map_or("", |(_, v)| v),
+                    None => rest.strip_prefix('=').unwrap_or("=="),
+                };
+                !rest.starts_with('=')
             })
         })
         .map(|i| i + 1)
@@ -296,5 +302,17 @@ mod tests {
             Some(1)
         );
         assert_eq!(assigns("STATIC_ROOT_X = 1", "STATIC_ROOT"), None);
+        assert_eq!(
+            assigns("STATIC_ROOT: str = os.path.join(x)", "STATIC_ROOT"),
+            Some(1)
+        );
+        assert_eq!(assigns("STATIC_ROOT == 1", "STATIC_ROOT"), None);
+        assert_eq!(
+            string_setting(
+                "WSGI_APPLICATION: str = \"a.wsgi.application\"",
+                "WSGI_APPLICATION"
+            ),
+            Some(("a.wsgi.application".into(), 1))
+        );
     }
 }
