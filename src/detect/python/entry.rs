@@ -29,6 +29,8 @@ pub struct Run<'r> {
     /// A src/ module imported without installing the project: `src` goes on `PYTHONPATH`.
     pub src_path: bool,
     pub django: Option<Django>,
+    /// `--port`: the port server commands bind (`apply` records it as the plan's port).
+    port_flag: Option<u16>,
     pub evidence: BTreeMap<Field, Evidence>,
     pub warnings: Vec<Warning>,
 }
@@ -51,9 +53,11 @@ pub fn decide<'r>(
     pyproject: Option<&toml::Table>,
     installable: bool,
     line: &str,
+    port_flag: Option<u16>,
 ) -> Result<Run<'r>, Error> {
     let mut run = Run {
         framework: framework(rules, deps),
+        port_flag,
         ..Run::default()
     };
     if let Some(fw) = run.framework {
@@ -134,7 +138,12 @@ fn procfile(
         rules.server(&rules.defaults.wsgi).map_or(8000, |s| s.port),
         |_| rules.django.port,
     );
-    match server::procfile(&text, &rules.entry.procfile_types, rules, default_port) {
+    match server::procfile(
+        &text,
+        &rules.entry.procfile_types,
+        rules,
+        (run.port_flag, default_port),
+    ) {
         Ok(None) => Ok(false),
         Err(reason) => {
             run.warn(
@@ -329,9 +338,9 @@ fn serve(
     {
         config = None;
     }
-    let port = config
-        .as_ref()
-        .and_then(|c| c.port)
+    let port = run
+        .port_flag
+        .or(config.as_ref().and_then(|c| c.port))
         .or(run.django.as_ref().map(|_| rules.django.port))
         .unwrap_or(rule.port);
     let version = rule.packages.iter().find_map(|p| deps.version(p));
@@ -415,7 +424,7 @@ fn own_server(
         if !source::imports(&text, &import) {
             continue;
         }
-        let port = fw.port.unwrap_or(8000);
+        let port = run.port_flag.or(fw.port).unwrap_or(8000);
         let path = crate::detect::safe::safe_path(&project.name(&file.path), "path", &file.path)?;
         let argv = fw
             .server

@@ -46,6 +46,11 @@ impl Notes {
     fn warn(&mut self, kind: WarningKind, message: impl Into<String>) {
         self.warnings.push(Warning::new(kind, message));
     }
+
+    fn absorb(&mut self, evidence: &mut BTreeMap<Field, Evidence>, warnings: &mut Vec<Warning>) {
+        self.evidence.append(evidence);
+        self.warnings.append(warnings);
+    }
 }
 
 /// Detects the Python application at the project root, or in one of its uv workspace members.
@@ -88,9 +93,10 @@ pub fn detect(project: &Project, answers: &Answers) -> Result<Plan, Error> {
         app_pyproject.as_ref(),
         installable,
         &line.version,
+        answers.port,
     )?;
-    notes.evidence.append(&mut run.evidence);
-    notes.warnings.append(&mut run.warnings);
+    run.init |= answers.entrypoint.is_some(); // the user's command may not stop on SIGTERM
+    notes.absorb(&mut run.evidence, &mut run.warnings);
 
     let native = native::decide(&deps, &rules.native, &manager.evidence.source);
     let image = line.image(native.alpine);

@@ -283,11 +283,12 @@ pub struct ProcfileCommand<'r> {
     pub line: usize,
 }
 
+/// `ports`: the port asked for (`--port`), and the port when nothing else says.
 pub fn procfile<'r>(
     text: &str,
     types: &[String],
     rules: &'r PythonRules,
-    default_port: u16,
+    (forced, default_port): (Option<u16>, u16),
 ) -> Result<Option<ProcfileCommand<'r>>, String> {
     let Some((line, command)) = types.iter().find_map(|t| {
         text.lines().enumerate().find_map(|(i, l)| {
@@ -349,6 +350,7 @@ pub fn procfile<'r>(
             .flatten()
     });
     let port = literal
+        .or(forced)
         .or(port_default)
         .or_else(|| server.map(|s| s.port))
         .unwrap_or(default_port);
@@ -412,32 +414,32 @@ mod tests {
             "release: x\nweb: gunicorn app:app --bind 0.0.0.0:$PORT\n",
             &types,
             &rules,
-            8000,
+            (None, 8000),
         )
         .unwrap()
         .unwrap();
         assert_eq!(cmd.argv, ["gunicorn", "app:app", "--bind", "0.0.0.0:8000"]);
         assert_eq!(cmd.line, 2);
-        let cmd = procfile("web: uvicorn main:app", &types, &rules, 8000)
+        let cmd = procfile("web: uvicorn main:app", &types, &rules, (None, 8000))
             .unwrap()
             .unwrap();
         assert_eq!(
             cmd.argv,
             ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]
         );
-        let cmd = procfile("web: gunicorn -b :5000 x:y", &types, &rules, 8000)
+        let cmd = procfile("web: gunicorn -b :5000 x:y", &types, &rules, (None, 8000))
             .unwrap()
             .unwrap();
         assert_eq!(cmd.port, Some(5000));
-        assert!(procfile("web: cd src && gunicorn x", &types, &rules, 8000).is_err());
-        assert!(procfile("worker: celery", &types, &rules, 8000)
+        assert!(procfile("web: cd src && gunicorn x", &types, &rules, (None, 8000)).is_err());
+        assert!(procfile("worker: celery", &types, &rules, (None, 8000))
             .unwrap()
             .is_none());
         let cmd = procfile(
             "web: uwsgi etc/uwsgi.ini --http :$PORT",
             &types,
             &rules,
-            8000,
+            (None, 8000),
         )
         .unwrap()
         .unwrap();
