@@ -1,5 +1,6 @@
 //! Node.js detection: package.json and its neighbours → a `Plan`.
 
+pub mod assets;
 mod credentials;
 mod entry;
 mod frameworks;
