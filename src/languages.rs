@@ -58,12 +58,12 @@ pub static LANGUAGES: [LanguageSupport; 5] = [
     LanguageSupport {
         language: Language::Python,
         data: Some(detect::python::DATA),
-        templates: &[],
+        templates: render::python::TEMPLATES,
         recognize: detect::python::recognize,
-        detect: None,
-        render: None,
-        choices: None,
-        images: || Ok(Vec::new()),
+        detect: Some(detect::python::detect),
+        render: Some(render::python::render),
+        images: || Ok(detect::python::rules()?.images()),
+        choices: Some(detect::python::choices),
         check: detect::python::check,
     },
     LanguageSupport {

@@ -104,7 +104,8 @@ pub enum Field {
     /// The folders the running app writes (`Plan::writable`).
     Writable,
     Variant,
-    /// The final image's runtime (a jlink'd runtime, a JRE image) and why.
+    /// The final image's runtime when something other than the default decided it (a jlink'd
+    /// runtime, a JRE image, Debian slim instead of Alpine) and why.
     Runtime,
 }
 
@@ -283,15 +284,16 @@ impl Plan {
 
 /// The language and what only its template needs. Serialised as `"language": "node"` beside
 /// `"details": {…}`.
+// A plan is built once per run and never stored in bulk, so the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "language", content = "details", rename_all = "lowercase")]
-// One plan exists per run; boxing the largest variant would buy nothing.
-#[allow(clippy::large_enum_variant)]
 pub enum Details {
     Node(NodePlan),
     Go(GoPlan),
     Java(JavaPlan),
     Rust(RustPlan),
+    Python(PythonPlan),
 }
 
 impl Details {
@@ -301,6 +303,7 @@ impl Details {
             Details::Go(_) => Language::Go,
             Details::Java(_) => Language::Java,
             Details::Rust(_) => Language::Rust,
+            Details::Python(_) => Language::Python,
         }
     }
 }
@@ -603,4 +606,63 @@ pub enum Libc {
     Musl,
     /// glibc, dynamically: distroless/cc or Debian slim.
     Gnu,
+}
+
+/// What the Python template needs beyond the common fields.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PythonPlan {
+    /// The virtual environment's path, the same in every stage.
+    pub venv: String,
+    /// The base image family: `alpine` (musl, apk) or `slim` (Debian, apt).
+    pub family: String,
+    /// Files copied before the dependency install (root-relative, in context order).
+    pub manifests: Vec<String>,
+    /// An image the package manager is copied from (uv's), and the files taken from it.
+    pub tool_image: Option<String>,
+    pub tool_files: Vec<String>,
+    /// Commands that install the package manager in the builder.
+    pub setup: Vec<String>,
+    /// Environment for the build stages.
+    pub env: BTreeMap<String, String>,
+    /// The command that creates the venv; `None` when the package manager creates it.
+    pub venv_command: Option<String>,
+    /// Installs the dependencies before the source is copied; empty when nothing to install.
+    pub install_deps: String,
+    /// The dependency install needs the source (local path requirements, setup.py): it runs
+    /// after the source is copied, so it is not cached apart from it.
+    pub deps_need_source: bool,
+    /// Installs the project itself once the source is there, when it must be installed.
+    pub install_project: Option<String>,
+    /// The download cache mounted into every install.
+    pub cache: String,
+    /// A server the project lacks, installed after its dependencies (`gunicorn==27.0.1`).
+    pub added_server: Option<String>,
+    /// Front-end assets built in a Node.js stage before the Python build.
+    pub assets: Option<PythonAssets>,
+    /// Environment for the build command only (collectstatic's placeholders).
+    pub build_env: BTreeMap<String, String>,
+    /// Environment the app needs at run time (`PYTHONPATH` for a src layout).
+    pub runtime_env: BTreeMap<String, String>,
+    /// The init the final stage runs as PID 1 (tini), when the command does not stop on
+    /// SIGTERM by itself; `None` when it does.
+    pub init: Option<Vec<String>>,
+    /// The package providing the init, installed in the final stage.
+    pub init_package: Option<String>,
+}
+
+/// A Node.js stage that builds a Python app's front-end assets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PythonAssets {
+    pub image: String,
+    /// package.json and its lockfile, copied before the install.
+    pub manifests: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub setup: Vec<String>,
+    pub install: String,
+    pub cache: String,
+    /// The build command, one shell line.
+    pub build: String,
+    /// What the build writes (relative to the app folder), copied into the Python build;
+    /// empty when unknown: then the whole built tree is copied.
+    pub outputs: Vec<String>,
 }

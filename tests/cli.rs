@@ -190,7 +190,7 @@ fn nothing_to_detect_exits_1() {
     error: no supported project found in `[DIR]`
 
     hint: no package.json, pyproject.toml, requirements.txt, go.mod, Cargo.toml, pom.xml or build.gradle
-    hint: dockgen supports Node.js, Go, Rust and Java projects
+    hint: dockgen supports Node.js, Python, Go, Rust and Java projects
     ");
 }
 

@@ -173,3 +173,31 @@ fn esc_cancels_and_writes_nothing() {
     );
     assert!(text.ends_with("error (exit 130): cancelled\n"), "{text}");
 }
+
+#[test]
+fn a_go_main_is_chosen_among_several_cmds() {
+    insta::assert_snapshot!(transcript(
+        "go-cmd-ambiguous",
+        &[],
+        &dockgen::Answers::default(),
+        &[Reply::Pick("cmd/api"), Reply::Enter]
+    ));
+}
+
+#[test]
+fn python_offers_alpine_or_slim() {
+    insta::assert_snapshot!(transcript(
+        "python-uv-fastapi",
+        &[],
+        &dockgen::Answers::default(),
+        &[
+            Reply::Pick("Change an answer first"),
+            Reply::Enter,
+            Reply::Enter,
+            Reply::Enter,
+            Reply::Enter,
+            Reply::Pick("slim"),
+            Reply::Enter,
+        ]
+    ));
+}

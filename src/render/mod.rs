@@ -7,6 +7,7 @@
 pub mod go;
 pub mod java;
 pub mod node;
+pub mod python;
 pub mod rust;
 
 use std::sync::OnceLock;

@@ -1,5 +1,6 @@
 //! Node.js detection: package.json and its neighbours → a `Plan`.
 
+pub mod assets;
 mod build_env;
 mod compose;
 mod credentials;
