@@ -126,6 +126,25 @@ pub fn parse(
     line: usize,
     column: usize,
 ) -> Result<Option<(Req, pep508_rs::MarkerTree)>, Error> {
+    // pep508_rs 0.9 panics on a name ending in `.`, `-` or `_` followed by more text
+    // (`2.;x`), so that case is refused here first, as PEP 508's name grammar does.
+    let name_end = spec
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(spec.len());
+    if let Some(last) = spec[..name_end]
+        .chars()
+        .last()
+        .filter(|c| matches!(c, '.' | '-' | '_'))
+    {
+        return Err(Error::Parse {
+            file: file.to_string(),
+            line,
+            column: column + name_end - 1,
+            message: format!(
+                "not a PEP 508 requirement: a package name must end with a letter or digit, not `{last}`"
+            ),
+        });
+    }
     match Requirement::<VerbatimUrl>::from_str(spec) {
         Ok(req) => {
             let (specifiers, pinned) = match &req.version_or_url {
