@@ -150,6 +150,15 @@ fn shell_quote(value: &str) -> String {
     }
 }
 
+/// The file name of the program `argv` starts, kept to characters a comment can hold safely.
+fn command_name(argv: Option<&[String]>) -> String {
+    let program = argv.and_then(<[String]>::first).map_or("", String::as_str);
+    let name = program.rsplit('/').next().unwrap_or(program);
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,13 +178,4 @@ mod tests {
         assert_eq!(shell_quote("sqlite:////tmp/x.db"), "sqlite:////tmp/x.db");
         assert_eq!(shell_quote("a b"), "'a b'");
     }
-}
-
-/// The file name of the program `argv` starts, kept to characters a comment can hold safely.
-fn command_name(argv: Option<&[String]>) -> String {
-    let program = argv.and_then(<[String]>::first).map_or("", String::as_str);
-    let name = program.rsplit('/').next().unwrap_or(program);
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        .collect()
 }
