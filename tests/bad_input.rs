@@ -408,6 +408,10 @@ fn cases() -> Vec<Case> {
             ("main.go", Text("package main\nfunc main() {}\n")),
             (".goreleaser.yaml", Text("builds:\n  - binary: 'x\"]\\nUSER root'\n")),
         ]),
+        // Found by fuzzing: a form feed in go.mod once looped forever (out of memory).
+        case("go.mod with a form feed after the module path", vec![("go.mod", Text("module example.com/\x0c")), ("main.go", Text("package main\nfunc main() {}\n"))]),
+        // Found by fuzzing: pep508_rs panics on a name ending in `.` followed by a marker.
+        case("requirements.txt name ending in a dot before a marker", vec![("requirements.txt", Text("flask\n2.;0.3\n")), ("app.py", Text("from flask import Flask\napp = Flask(__name__)\n"))]),
         case("go.mod is a FIFO", vec![("go.mod", Fifo), ("main.go", Text("package main\nfunc main() {}\n"))]),
         case("go source links outside the project", vec![("go.mod", Text("module example.com/x\n\ngo 1.24\n")), ("main.go", Link("/etc/hostname"))]),
         case("go.mod newer than any supported line", vec![("go.mod", Text("module example.com/x\n\ngo 1.99\n")), ("main.go", Text("package main\nfunc main() {}\n"))]),

@@ -375,7 +375,9 @@ fn lex(text: &str, file: &str) -> Result<(Vec<Token>, Vec<usize>), Error> {
                 let mut j = i;
                 while j < chars.len() {
                     let d = chars[j];
-                    if d.is_whitespace() || "()\"`".contains(d) {
+                    // Only the separators the arms above consume end a word, so a word always
+                    // advances (a form feed once made an empty word, forever).
+                    if matches!(d, ' ' | '\t' | '\r' | '\n') || "()\"`".contains(d) {
                         break;
                     }
                     if d == '/' && chars.get(j + 1) == Some(&'/') {
@@ -434,6 +436,18 @@ mod tests {
             ]
         );
         assert_eq!(m.replace_dirs[0].value, "../lib");
+    }
+
+    #[test]
+    fn odd_whitespace_ends_instead_of_looping() {
+        // Found by the detect_render fuzz target: a form feed once made an endless empty word.
+        for text in [
+            "module example.com/\x0c",
+            "module a\u{a0}b\ngo 1.24\n",
+            "\x0b",
+        ] {
+            let _ = parse(text, "go.mod", Kind::Mod);
+        }
     }
 
     #[test]

@@ -126,6 +126,16 @@ pub fn parse(
     line: usize,
     column: usize,
 ) -> Result<Option<(Req, pep508_rs::MarkerTree)>, Error> {
+    if let Some((at, last)) = name_ending_badly(spec) {
+        return Err(Error::Parse {
+            file: file.to_string(),
+            line,
+            column: column + at,
+            message: format!(
+                "not a PEP 508 requirement: a name must end with a letter or digit, not `{last}`"
+            ),
+        });
+    }
     match Requirement::<VerbatimUrl>::from_str(spec) {
         Ok(req) => {
             let (specifiers, pinned) = match &req.version_or_url {
@@ -278,6 +288,41 @@ fn relative_to(from: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The byte offset and character of a package or extra name in `spec` that ends in `.`, `-` or
+/// `_`. `pep508_rs` 0.9 panics on those when more text follows (`2.;x`, `a[b.,c]`), so they are
+/// refused before it sees them, as PEP 508's name grammar does.
+fn name_ending_badly(spec: &str) -> Option<(usize, char)> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    let ends_badly = |from: usize| {
+        let text = &spec[from..];
+        let len = text.find(|c: char| !ident(c)).unwrap_or(text.len());
+        text[..len]
+            .chars()
+            .last()
+            .filter(|c| matches!(c, '.' | '-' | '_'))
+            .map(|c| (from + len - 1, c))
+    };
+    if let Some(bad) = ends_badly(0) {
+        return Some(bad);
+    }
+    let name_len = spec.find(|c: char| !ident(c)).unwrap_or(spec.len());
+    let after = spec[name_len..].trim_start();
+    let open = spec.len() - after.len();
+    if !after.starts_with('[') {
+        return None;
+    }
+    let close = spec[open..].find(']').map_or(spec.len(), |i| open + i);
+    let mut from = open + 1;
+    for piece in spec[open + 1..close].split(',') {
+        let lead = piece.len() - piece.trim_start().len();
+        if let Some(bad) = ends_badly(from + lead) {
+            return Some(bad);
+        }
+        from += piece.len() + 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,5 +389,25 @@ mod tests {
         assert!(is_local("./libs/x"));
         assert!(is_local("git+https://h/x.git#egg=x"));
         assert!(!is_local("x @ git+https://h/x.git"));
+    }
+
+    #[test]
+    fn names_ending_in_punctuation_are_errors_not_panics() {
+        // Found by fuzzing: pep508_rs 0.9 panics on each of these.
+        for spec in [
+            "2.;0.3",
+            "requesuessk[t2.,2quart.3",
+            "a [b, c-]",
+            "x_ @ file:///y",
+        ] {
+            let err = parse(spec, "requirements.txt", 1, 1)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("must end with a letter or digit"),
+                "{spec}: {err}"
+            );
+        }
+        assert!(parse("flask[async]>=3", "requirements.txt", 1, 1).is_ok());
     }
 }
