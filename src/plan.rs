@@ -101,6 +101,8 @@ pub enum Field {
     Port,
     BuildPackages,
     RuntimePackages,
+    /// The folders the running app writes (`Plan::writable`).
+    Writable,
     Variant,
     /// The final image's runtime when something other than the default decided it (a jlink'd
     /// runtime, a JRE image, Debian slim instead of Alpine) and why.
@@ -168,6 +170,10 @@ pub enum WarningKind {
     Candidates,
     /// A file with credentials is kept out of the image and mounted as a build secret.
     Secrets,
+    /// Where the running app writes, and what the image cannot make writable.
+    Writable,
+    /// Configuration the build reads: build arguments and secrets to pass.
+    BuildConfig,
 }
 
 /// Something the user should know or change, in plain words.
@@ -316,9 +322,20 @@ pub struct Images {
     pub variant: String,
 }
 
+/// The JavaScript runtime the final image runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Runtime {
+    Node,
+    /// Bun runs the app (`bun src/index.ts`), on Bun's own images.
+    Bun,
+}
+
 /// What the Node.js template needs beyond the common fields.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NodePlan {
+    /// Node.js, or Bun.
+    pub runtime: Runtime,
     /// Files and folders copied before the dependency install, in order.
     pub manifests: Vec<String>,
     /// Folders copied before the install (`.yarn/releases`), each to its own path.
@@ -326,26 +343,59 @@ pub struct NodePlan {
     pub lockfile: Option<String>,
     pub install: String,
     pub install_prod: String,
+    /// The app has production dependencies (`dependencies` or `optionalDependencies`), so a
+    /// production install writes a `node_modules` to ship.
+    pub production_dependencies: bool,
     /// Cache mount target for the package manager's download cache.
     pub cache: String,
     /// Environment for the build stages (`PNPM_HOME`, …).
     pub env: BTreeMap<String, String>,
+    /// The package manager's major, when `packageManager` names it or dockgen pinned it.
+    pub package_manager_major: Option<u32>,
     /// Commands that prepare the package manager in the builder (`corepack enable`).
     pub setup: Vec<String>,
     /// Registry credentials mounted as build secrets in the install steps, never copied.
     pub secrets: Vec<Secret>,
+    /// Environment variables the build reads (build arguments and secrets).
+    pub build_env: Vec<BuildVar>,
     /// Every workspace's package.json, copied before the install (the lockfile covers them
     /// all). Non-empty exactly when the project is a monorepo: the image then holds the whole
     /// tree and runs from the app folder.
     pub workspace_manifests: Vec<String>,
+    /// A workspace app's folder and the workspace packages it depends on (root-relative, in
+    /// dependency order): the only parts of the monorepo the final image ships. Empty when the
+    /// image ships the whole tree (the root is the app) or the output is self-contained.
+    pub members: Vec<String>,
+    /// The package manager's deploy command (`pnpm deploy`): it writes the app, its production
+    /// dependencies and its workspace packages to one folder, which is all the final image holds.
+    pub deploy: Option<String>,
     /// Environment the framework needs at run time (`HOST=0.0.0.0`).
     pub runtime_env: BTreeMap<String, String>,
+    /// The port is only the framework's usual one: the image sets `PORT` to it, which most
+    /// apps read.
+    pub port_env: bool,
+    /// Folders that hold the app's local data (ignored by git; root-relative): kept out of the
+    /// build context.
+    pub local_data: Vec<String>,
     /// What ships, with paths relative to the app folder.
     pub output: NodeOutput,
     /// Extra project folders copied next to the build output (`public`, `views`).
     pub runtime_dirs: Vec<String>,
     /// Paths the image rebuilds (root-relative), so `.dockerignore` keeps local copies out.
     pub build_outputs: Vec<String>,
+}
+
+/// An environment variable the build reads: a build `ARG`, or a `BuildKit` secret when its name
+/// says it is one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BuildVar {
+    pub name: String,
+    /// The documented, non-secret default, if any.
+    pub default: Option<String>,
+    /// Passed as a secret (`--secret id=<name>`), never an `ARG`.
+    pub secret: bool,
+    /// Read while dependencies install (a `postinstall` script), not only by the build.
+    pub install: bool,
 }
 
 /// A file mounted as a build secret (`--mount=type=secret,id=…,target=…`).

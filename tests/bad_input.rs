@@ -27,6 +27,8 @@ struct Case {
     files: Vec<(&'static str, F)>,
     /// Arguments after the subcommand and before the path; `init --yes` when empty.
     args: &'static [&'static str],
+    /// Record the Dockerfile lines project values can shape (`ARG`, `VOLUME`, `EXPOSE`, `CMD`).
+    show: bool,
 }
 
 const EXPRESS: &str =
@@ -47,6 +49,15 @@ fn case(name: &'static str, files: Vec<(&'static str, F)>) -> Case {
         name,
         files,
         args: &[],
+        show: false,
+    }
+}
+
+/// A case whose written Dockerfile lines are recorded too.
+fn shown_case(name: &'static str, files: Vec<(&'static str, F)>) -> Case {
+    Case {
+        show: true,
+        ..case(name, files)
     }
 }
 
@@ -55,7 +66,12 @@ fn with_args(
     files: Vec<(&'static str, F)>,
     args: &'static [&'static str],
 ) -> Case {
-    Case { name, files, args }
+    Case {
+        name,
+        files,
+        args,
+        show: false,
+    }
 }
 
 fn pkg(json: &'static str) -> Vec<(&'static str, F)> {
@@ -289,6 +305,79 @@ fn cases() -> Vec<Case> {
             ("yarn.lock", Text("__metadata:\n  version: 8\n")),
             (".yarnrc.yml", Text("npmAuthToken: abc123\n")),
         ]),
+        // Hostile values in the places ports, data folders and build settings are read from.
+        shown_case("data folder default climbs out", vec![
+            ("package.json", Text(EXPRESS)),
+            ("server.js", Text("const d = process.env.DATA_DIR || '../../../etc';\nrequire('fs').mkdirSync('../outside');\nrequire('express')().listen(process.env.PORT || 3000);\n")),
+        ]),
+        shown_case("data folder names with shell syntax", vec![
+            ("package.json", Text(EXPRESS)),
+            ("server.js", Text("const d = process.env.DATA_DIR || 'a b;rm -rf x';\nrequire('fs').mkdirSync('$(id)');\nrequire('fs').mkdirSync(path.join(__dirname, 'data`x`'));\nrequire('express')().listen(process.env.PORT || 3000);\n")),
+        ]),
+        shown_case("data folder default is absolute", vec![
+            ("package.json", Text(EXPRESS)),
+            ("server.js", Text("const d = process.env.UPLOAD_DIR || '/srv/uploads';\nrequire('express')().listen(process.env.PORT || 3000);\n")),
+        ]),
+        shown_case("compose ports and volumes that are not ports or paths", vec![
+            ("package.json", Text(EXPRESS)),
+            ("server.js", Text("require('express')().listen(process.env.P);\n")),
+            ("compose.yaml", Text("services:\n  app:\n    build: .\n    ports: [\"99999:99999\", \"${PORT}\", 70000, {target: \"x\\nRUN id\"}, [1]]\n    volumes: [\"./x:/app/../../etc\", \"./y:/app/$(id)\", 5, {target: /app/a b}]\n")),
+        ]),
+        shown_case("compose file malformed", vec![
+            ("package.json", Text(EXPRESS)),
+            ("server.js", Text(SERVER)),
+            ("docker-compose.yml", Text("services:\n  app: [\n")),
+        ]),
+        shown_case("compose file nested deep", vec![
+            ("package.json", Text(EXPRESS)),
+            ("server.js", Text(SERVER)),
+            ("compose.yaml", Big("services: ", "[", 100_000, "")),
+        ]),
+        Case {
+            show: true,
+            ..with_args("existing Dockerfile EXPOSE that is not a port", vec![
+                ("package.json", Text(EXPRESS)),
+                ("server.js", Text("require('express')().listen(process.env.P);\n")),
+                ("Dockerfile", Text("FROM x\nEXPOSE $PORT\nEXPOSE 99999\n")),
+            ], &["--yes", "--force"])
+        },
+        shown_case("build variable names and defaults with shell syntax", vec![
+            ("package.json", Text(r#"{"scripts":{"build":"next build","start":"next start"},"dependencies":{"next":"15"}}"#)),
+            ("next.config.js", Text("module.exports = { a: process.env['A;B'], b: process.env.NEXT_PUBLIC_OK, c: process.env.NEXT_PUBLIC_URL };\n")),
+            (".env.example", Text("NEXT_PUBLIC_X$(id)=1\nNEXT_PUBLIC_OK=\"a\\\" && rm -rf /\"\nNEXT_PUBLIC_URL=http://x y\n`id`=2\n")),
+        ]),
+        shown_case("17 MiB .env.example", vec![
+            ("package.json", Text(r#"{"scripts":{"build":"next build","start":"next start"},"dependencies":{"next":"15"}}"#)),
+            (".env.example", Big("NEXT_PUBLIC_A=", "x", 17 * 1024 * 1024, "\n")),
+        ]),
+        shown_case("17 MiB bin script", vec![
+            ("package.json", Text(r#"{"name":"app","bin":{"app":"bin/app.js"},"scripts":{"start":"app serve"},"dependencies":{"express":"4"}}"#)),
+            ("bin/app.js", Big("// ", "x", 17 * 1024 * 1024, "\n")),
+        ]),
+        shown_case("imports that climb out of the project", vec![
+            ("package.json", Text(EXPRESS)),
+            ("server.js", Text("require('../../../../etc/passwd');\nimport x from '../outside.js';\nrequire('express')().listen(process.env.P);\n")),
+        ]),
+        shown_case("pnpm settings that are not a mapping", vec![
+            ("package.json", Text(EXPRESS)),
+            ("server.js", Text(SERVER)),
+            ("pnpm-lock.yaml", Text("lockfileVersion: '9.0'\n")),
+            ("pnpm-workspace.yaml", Text("- onlyBuiltDependencies\n- allowBuilds\n")),
+        ]),
+        shown_case("pnpm lockfile version that is not a version", vec![
+            ("package.json", Text(EXPRESS)),
+            ("server.js", Text(SERVER)),
+            ("pnpm-lock.yaml", Text("lockfileVersion: '9.0; rm -rf /'\n")),
+        ]),
+        shown_case("pnpm workspace name with a semicolon", vec![
+            ("package.json", Text(r#"{"private": true, "packageManager": "pnpm@10.0.0"}"#)),
+            ("pnpm-workspace.yaml", Text("packages: ['packages/*']\n")),
+            ("pnpm-lock.yaml", Text("lockfileVersion: '9.0'\n")),
+            ("packages/api/package.json", Text(r#"{"name": "api;id", "scripts": {"start": "node s.js"}, "dependencies": {"express": "4"}}"#)),
+            ("packages/api/s.js", Text(SERVER)),
+        ]),
+        shown_case("bun runs a file that climbs out", pkg(r#"{"scripts": {"start": "bun ../../etc/passwd.ts"}, "dependencies": {"hono": "4"}}"#)),
+        shown_case("bun runs a missing file", pkg(r#"{"scripts": {"start": "bun src/nothere.ts"}, "dependencies": {"hono": "4"}}"#)),
         // Hostile flags.
         with_args("--runtime-version with a shell command", app(vec![]), &["--yes", "--runtime-version", "22.x; rm"]),
         with_args("--runtime-version empty", app(vec![]), &["--yes", "--runtime-version", ""]),
@@ -418,6 +507,25 @@ fn hostile_and_broken_input_fails_calmly() {
                 first.to_string()
             }
         );
+        // What project values reached: the lines they can shape.
+        if written.contains(&"Dockerfile") && case.show {
+            let text = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+            for line in text.lines().filter(|l| {
+                [
+                    "ARG ",
+                    "VOLUME ",
+                    "EXPOSE ",
+                    "CMD ",
+                    "    --mount",
+                    "RUN --mount=type=secret",
+                ]
+                .iter()
+                .any(|p| l.starts_with(p))
+                    || l.contains("=type=secret,id=")
+            }) {
+                let _ = writeln!(report, "  > {line}");
+            }
+        }
     }
     insta::assert_snapshot!(report);
 }

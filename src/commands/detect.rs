@@ -93,6 +93,7 @@ pub fn report(plan: &Plan) -> String {
             Some(Field::RuntimePackages),
             list(&plan.runtime_packages),
         ),
+        ("writable", Some(Field::Writable), list(&plan.writable)),
         (
             "image variant",
             Some(Field::Variant),

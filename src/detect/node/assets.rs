@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{node_plan, package_manager, read_manifest, rules, version};
+use super::layout::node_plan;
+use super::{package_manager, read_manifest, rules, version};
 use crate::error::Error;
-use crate::plan::{Evidence, Warning};
+use crate::plan::{Evidence, Runtime, Warning};
 use crate::project::Project;
 
 /// How to build the assets in a Node.js stage.
@@ -48,16 +49,16 @@ pub fn asset_build(project: &Project, scripts: &[String]) -> Result<Option<Asset
     let choice = version::detect(project, &manifest, rules)?;
     let major = rules
         .major(choice.major)
-        .or_else(|| rules.major(rules.versions.default))
+        .or_else(|| rules.major(version::newest_lts(rules)))
         .ok_or_else(|| Error::InvalidRule {
             reason: "node.toml has no images for its default major".into(),
         })?;
     let credentials = super::credentials::find(project, rules)?;
-    let plan = node_plan(project, &pm, &credentials, major, rules);
+    let plan = node_plan(project, &pm, &credentials, Runtime::Node, major, rules);
     let mut manifests = plan.manifests;
     manifests.extend(plan.manifest_dirs);
     let mut warnings = pm.warnings.clone();
-    warnings.extend(choice.warning);
+    warnings.extend(choice.warnings);
     Ok(Some(AssetBuild {
         image: major.builder.clone(),
         manifests: manifests.iter().map(|m| project.name(m)).collect(),

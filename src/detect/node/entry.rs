@@ -7,52 +7,20 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::process_manager;
 use super::rules::{FrameworkRule, NodeRules};
-use super::script::{is_typescript, swap_extension, Command, Syntax};
+use super::script::{is_typescript, Command, Syntax};
+use super::typescript::{compiled, TsConfig};
 use crate::detect::safe::{safe_arg, safe_path, shown};
 use crate::error::Error;
 use crate::plan::{Evidence, Warning, WarningKind};
 use crate::project::Project;
 
-/// TypeScript compiler settings that move files between source and output.
-#[derive(Debug, Default, Clone)]
-pub struct TsConfig {
-    pub out_dir: Option<String>,
-    pub root_dir: Option<String>,
-}
-
-/// tsconfig.json, overlaid by tsconfig.build.json (what `nest build` and many `tsc -p` builds use).
-pub fn read_tsconfig(project: &Project) -> Result<TsConfig, Error> {
-    let mut ts = TsConfig::default();
-    for file in ["tsconfig.json", "tsconfig.build.json"] {
-        let Some(config) = project.read_jsonc(file)? else {
-            continue;
-        };
-        let name = project.name(file);
-        let option = |key: &str| -> Result<Option<String>, Error> {
-            match config
-                .pointer(&format!("/compilerOptions/{key}"))
-                .and_then(Value::as_str)
-            {
-                // "." (or "./") is the project root itself; ".." is refused below.
-                Some(v) if matches!(v.trim_end_matches('/'), "." | "") => Ok(Some(String::new())),
-                Some(v) => safe_path(&name, &format!("compilerOptions.{key}"), v).map(Some),
-                None => Ok(None),
-            }
-        };
-        if let Some(out) = option("outDir")? {
-            ts.out_dir = Some(out).filter(|o| !o.is_empty());
-        }
-        if let Some(root) = option("rootDir")? {
-            ts.root_dir = Some(root);
-        }
-    }
-    Ok(ts)
-}
-
-/// A resolved command: the arguments after `node`, and where they came from.
+/// A resolved command: the arguments after the runtime, and where they came from.
 #[derive(Debug)]
 pub struct Entry {
+    /// The runtime when it is not node (`bun`).
+    pub program: Option<String>,
     pub args: Vec<String>,
     pub evidence: Evidence,
 }
@@ -154,6 +122,10 @@ impl Resolver<'_> {
         self.project.name("package.json")
     }
 
+    fn script(&self, name: &str) -> Option<&str> {
+        self.manifest.get("scripts")?.get(name)?.as_str()
+    }
+
     fn warn(&mut self, message: String) {
         self.warnings
             .push(Warning::new(WarningKind::Entrypoint, message));
@@ -164,17 +136,19 @@ impl Resolver<'_> {
         if let (Some(entry), true) = (self.framework_entry, self.framework_builds) {
             let evidence = Evidence::default("the server the framework's build writes");
             return Ok(Some(Entry {
+                program: None,
                 args: vec![entry.to_string()],
                 evidence,
             }));
         }
-        for script in ["start", "start:prod"] {
+        for script in &self.rules.entry.start_scripts {
             if let Some(entry) = self.script_entry(script, 0)? {
                 return Ok(Some(entry));
             }
         }
         if let Some(file) = self.framework_entry_file()? {
             return Ok(Some(Entry {
+                program: None,
                 args: vec![file],
                 evidence: Evidence::default("the framework's compiled entry"),
             }));
@@ -183,6 +157,7 @@ impl Resolver<'_> {
             let file = safe_path(&self.manifest_name(), "main", main)?;
             if let Some(file) = self.runnable(&file) {
                 return Ok(Some(Entry {
+                    program: None,
                     args: vec![file],
                     evidence: self.project.evidence(
                         "package.json",
@@ -192,12 +167,36 @@ impl Resolver<'_> {
                 }));
             }
         }
+        if let Some(file) = self.single_bin()? {
+            return Ok(Some(Entry {
+                program: None,
+                args: vec![file],
+                evidence: self.project.evidence(
+                    "package.json",
+                    Some("bin"),
+                    "the package's program",
+                ),
+            }));
+        }
         for file in &self.rules.entry.conventional {
             if self.project.is_file(file) {
                 return Ok(Some(Entry {
+                    program: None,
                     args: vec![file.clone()],
                     evidence: self.project.evidence(file, None, "conventional entry file"),
                 }));
+            }
+        }
+        // Bun templates have only a `dev` script (`bun --hot src/index.ts`): the same file,
+        // without the watch flags, is the production command.
+        if let Some(script) = self.script("dev") {
+            if let Command::Bun(args) = Syntax::new(self.rules).last_command(script) {
+                if let Some(entry) =
+                    self.bun_entry(args, "scripts.dev", &format!("`{}`", shown(script)))?
+                {
+                    self.warn("there is no start script; the image runs what `dev` runs with Bun, without its watch flags".into());
+                    return Ok(Some(entry));
+                }
             }
         }
         if self.builds {
@@ -205,6 +204,7 @@ impl Resolver<'_> {
                 if self.project.is_file(source) {
                     let file = self.compiled(source);
                     return Ok(Some(Entry {
+                        program: None,
                         args: vec![file],
                         evidence: self.project.evidence(
                             source,
@@ -230,6 +230,47 @@ impl Resolver<'_> {
         else {
             return Ok(None);
         };
+        let entry = self.script_command(name, &key, script, depth)?;
+        if entry.is_some() {
+            self.skipped_steps(name, &key, script);
+        }
+        Ok(entry)
+    }
+
+    /// Steps the start script runs before the app (`npm run scss && node app.js`, a
+    /// `prestart` script) do not run in the image: the container starts the app's command
+    /// alone. Said in a warning, as a step that writes files must move into the build.
+    fn skipped_steps(&mut self, name: &str, key: &str, script: &str) {
+        let syntax = Syntax::new(self.rules);
+        let mut commands = syntax.commands(script);
+        commands.pop();
+        let mut steps: Vec<String> = commands
+            .into_iter()
+            .filter_map(|c| match c {
+                Command::Script(s) if s != "build" && s != name => Some(format!("`{}`", shown(&s))),
+                _ => None,
+            })
+            .collect();
+        let pre = format!("pre{name}");
+        if self.script(&pre).is_some() {
+            steps.insert(0, format!("`{pre}`"));
+        }
+        if !steps.is_empty() {
+            self.warn(format!(
+                "`{key}` runs {} before the app; the image runs only the app's command. If a step writes files the app serves (CSS, generated code), make it part of the `build` script",
+                steps.join(", ")
+            ));
+        }
+    }
+
+    fn script_command(
+        &mut self,
+        name: &str,
+        key: &str,
+        script: &str,
+        depth: usize,
+    ) -> Result<Option<Entry>, Error> {
+        let key = key.to_string();
         let note = format!("`{}`", shown(script));
         let manifest = self.manifest_name();
         let evidence = |note: String| self.project.evidence("package.json", Some(&key), note);
@@ -237,6 +278,7 @@ impl Resolver<'_> {
             Command::Node(args) => {
                 let args = self.node_args(args, &key)?;
                 Ok(args.map(|args| Entry {
+                    program: None,
                     args,
                     evidence: evidence(note),
                 }))
@@ -251,6 +293,7 @@ impl Resolver<'_> {
                 }
                 let compiled = self.compiled(&file);
                 Ok(Some(Entry {
+                    program: None,
                     args: vec![compiled],
                     evidence: evidence(format!("{note}, compiled by the build")),
                 }))
@@ -259,6 +302,7 @@ impl Resolver<'_> {
                 let file = self.framework_entry_file()?;
                 let name = self.framework.map_or("the framework", |f| f.name.as_str());
                 Ok(file.map(|file| Entry {
+                    program: None,
                     args: vec![file],
                     evidence: evidence(format!("{note}: {name}'s compiled entry")),
                 }))
@@ -267,6 +311,7 @@ impl Resolver<'_> {
                 self.script_entry(&other, depth + 1)
             }
             Command::Bin(program, args) => self.bin_entry(&program, args, &key, &note),
+            Command::Bun(args) => self.bun_entry(args, &key, &note),
             Command::Script(_) | Command::Unknown => Ok(None),
         }
     }
@@ -327,6 +372,24 @@ impl Resolver<'_> {
         }
         let manifest = self.manifest_name();
         let program = safe_path(&manifest, key, program)?;
+        if self.rules.entry.process_managers.contains(&program) {
+            return self.managed_entry(&program, &args, key, note);
+        }
+        if let Some(file) = self.own_bin(&program)? {
+            let mut command = vec![file];
+            for word in args {
+                command.push(safe_arg(&manifest, key, &word)?);
+            }
+            return Ok(Some(Entry {
+                program: None,
+                args: command,
+                evidence: self.project.evidence(
+                    "package.json",
+                    Some(key),
+                    format!("{note}: the package's own `{program}` script"),
+                ),
+            }));
+        }
         let file = match self.bins.get(&program) {
             Some(bin) => {
                 if bin.dev {
@@ -352,6 +415,7 @@ impl Resolver<'_> {
             command.push(safe_arg(&manifest, key, &word)?);
         }
         Ok(Some(Entry {
+            program: None,
             args: command,
             evidence: self.project.evidence(
                 "package.json",
@@ -359,6 +423,136 @@ impl Resolver<'_> {
                 format!("{note}: the `{program}` program of a dependency"),
             ),
         }))
+    }
+
+    /// `bun <file>`: Bun runs the file itself, TypeScript included, so it need not be compiled.
+    fn bun_entry(
+        &mut self,
+        args: Vec<String>,
+        key: &str,
+        note: &str,
+    ) -> Result<Option<Entry>, Error> {
+        let manifest = self.manifest_name();
+        let mut out = Vec::new();
+        let mut found = false;
+        for word in args {
+            if found || word.starts_with('-') {
+                out.push(safe_arg(&manifest, key, &word)?);
+                continue;
+            }
+            let file = safe_path(&manifest, key, &word)?;
+            let exists =
+                self.project.is_file(&file) || (self.builds && self.is_build_output(&file));
+            if !exists {
+                self.warn(format!(
+                    "`{key}` runs `{file}` with Bun, and there is no such file"
+                ));
+                return Ok(None);
+            }
+            out.push(file);
+            found = true;
+        }
+        Ok(found.then(|| Entry {
+            program: Some(self.rules.bun.program.clone()),
+            args: out,
+            evidence: self.project.evidence(
+                "package.json",
+                Some(key),
+                format!("{note}: Bun runs the file"),
+            ),
+        }))
+    }
+
+    /// `pm2 start ecosystem.config.json`: the script the process manager would start, run
+    /// directly (tini supervises in the container).
+    fn managed_entry(
+        &mut self,
+        program: &str,
+        args: &[String],
+        key: &str,
+        note: &str,
+    ) -> Result<Option<Entry>, Error> {
+        let Some(managed) = process_manager::managed(
+            self.project,
+            args,
+            &self.rules.entry.process_manager_commands,
+        ) else {
+            self.warn(format!("`{key}` runs `{program}`, and dockgen cannot tell which script it starts; pass `--entrypoint`"));
+            return Ok(None);
+        };
+        let source = managed.config.as_deref().unwrap_or("package.json");
+        let file = safe_path(&self.project.name(source), "script", &managed.script)?;
+        let Some(file) = self.runnable(&file) else {
+            self.warn(format!(
+                "`{key}` runs `{program}` on `{file}`, which does not exist"
+            ));
+            return Ok(None);
+        };
+        let evidence = match &managed.config {
+            Some(config) => self.project.evidence(
+                config,
+                Some("apps[0].script"),
+                format!("{note} starts `{file}` with {program}: the image runs it directly"),
+            ),
+            None => self.project.evidence(
+                "package.json",
+                Some(key),
+                format!("{note}: {program} runs `{file}`; the image runs it directly"),
+            ),
+        };
+        Ok(Some(Entry {
+            program: None,
+            args: vec![file],
+            evidence,
+        }))
+    }
+
+    /// The program of a package that has one (`bin` as a string, or a map with one entry or
+    /// one named after the package), when it can run.
+    fn single_bin(&self) -> Result<Option<String>, Error> {
+        let file = match self.manifest.get("bin") {
+            Some(Value::String(file)) => Some(file.as_str()),
+            Some(Value::Object(map)) if map.len() == 1 => {
+                map.values().next().and_then(Value::as_str)
+            }
+            Some(Value::Object(map)) => {
+                let name = self
+                    .manifest
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                map.get(name.rsplit('/').next().unwrap_or(name))
+                    .and_then(Value::as_str)
+            }
+            _ => None,
+        };
+        let Some(file) = file else {
+            return Ok(None);
+        };
+        let file = safe_path(&self.manifest_name(), "bin", file)?;
+        Ok(self.runnable(&file))
+    }
+
+    /// The package's own program: a `bin` entry of its package.json, or a script file the
+    /// start script names by path (`./bin/server.js`).
+    fn own_bin(&self, program: &str) -> Result<Option<String>, Error> {
+        let file = match self.manifest.get("bin") {
+            Some(Value::String(file)) => {
+                let name = self.manifest.get("name").and_then(Value::as_str);
+                let short = name.map(|n| n.rsplit('/').next().unwrap_or(n));
+                (short == Some(program)).then_some(file.as_str())
+            }
+            Some(Value::Object(map)) => map.get(program).and_then(Value::as_str),
+            _ => None,
+        };
+        if let Some(file) = file {
+            let file = safe_path(&self.manifest_name(), "bin", file)?;
+            return Ok(self.runnable(&file));
+        }
+        if program.contains('/') && !program.starts_with("node_modules/") {
+            return Ok(self.runnable(program));
+        }
+        Ok(None)
     }
 
     /// A declared dependency provides `program`: it is named like it (`next`, `@scope/next`),
@@ -425,23 +619,7 @@ impl Resolver<'_> {
 
     /// The JavaScript file tsc writes for `source`.
     pub fn compiled(&self, source: &str) -> String {
-        let root = self
-            .ts
-            .root_dir
-            .clone()
-            .or_else(|| source.starts_with("src/").then(|| "src".to_string()));
-        let mut rel = source;
-        if let Some(root) = root.as_deref().filter(|r| !r.is_empty()) {
-            rel = rel.strip_prefix(&format!("{root}/")).unwrap_or(rel);
-        }
-        let rel = swap_extension(rel);
-        match &self.ts.out_dir {
-            Some(out) => format!("{out}/{rel}"),
-            None => match root.filter(|r| !r.is_empty()) {
-                Some(root) => format!("{root}/{rel}"),
-                None => rel,
-            },
-        }
+        compiled(self.ts, source)
     }
 
     /// The framework's compiled entry when it builds none of its own (`NestJS`): its

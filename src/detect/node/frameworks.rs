@@ -5,9 +5,10 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
-use super::entry::{self, Resolver, TsConfig};
+use super::entry::{self, Resolver};
 use super::rules::{Family, FrameworkRule};
-use super::{port, Ctx, Shape};
+use super::typescript::{self, TsConfig};
+use super::{port, sources, Ctx, Shape};
 use crate::detect::safe::safe_path;
 use crate::error::Error;
 use crate::plan::{AppKind, Evidence, Field, NodeOutput, WarningKind};
@@ -26,8 +27,16 @@ pub fn choose<'r>(ctx: &Ctx<'r>) -> Option<&'r FrameworkRule> {
     });
     frameworks
         .iter()
-        .filter(|f| f.packages.iter().any(|p| ctx.all.contains(p)))
+        .filter(|f| f.packages.iter().any(|p| declared(ctx, f, p)))
         .find(|f| !(f.weak && (server_in_prod || start_runs_node)))
+}
+
+/// Whether `package` of `fw` counts: a server library only from `dependencies` (one in
+/// `devDependencies` serves tests or a dev tool, never the app); a build tool — a static-site
+/// builder, Next.js, a framework whose build writes the server — from either list.
+pub fn declared(ctx: &Ctx, fw: &FrameworkRule, package: &String) -> bool {
+    let build_tool = fw.family != Family::Server || fw.output.is_some();
+    ctx.deps.contains(package) || (build_tool && ctx.all.contains(package))
 }
 
 /// Decides kind, output, command and port for the chosen framework family.
@@ -36,7 +45,7 @@ pub fn shape(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, 
         let pkg = fw
             .packages
             .iter()
-            .find(|p| ctx.all.contains(*p))
+            .find(|p| declared(ctx, fw, p))
             .map_or("", String::as_str);
         let section = if ctx.deps.iter().any(|d| d == pkg) {
             "dependencies"
@@ -110,6 +119,7 @@ fn next(ctx: &mut Ctx, fw: &FrameworkRule) -> Result<Shape, Error> {
             output: NodeOutput::NextStandalone { public },
             entrypoint,
             port,
+            port_env: false,
         });
     }
     ctx.warn(WarningKind::Framework, format!(
@@ -128,6 +138,7 @@ fn next(ctx: &mut Ctx, fw: &FrameworkRule) -> Result<Shape, Error> {
         output: NodeOutput::NextServer { public, config },
         entrypoint,
         port,
+        port_env: false,
     })
 }
 
@@ -159,6 +170,7 @@ fn static_site(ctx: &mut Ctx, fw: &FrameworkRule) -> Result<Shape, Error> {
         },
         entrypoint,
         port: Some(ctx.rules.images.static_port),
+        port_env: false,
     })
 }
 
@@ -270,7 +282,7 @@ fn angular_output(ctx: &Ctx, file: &str) -> Result<Option<String>, Error> {
 }
 
 fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Error> {
-    let ts = entry::read_tsconfig(ctx.project)?;
+    let ts = typescript::read_tsconfig(ctx.project)?;
     let fw_entry = framework
         .and_then(|f| Some((f, f.entry.as_deref()?)))
         .map(|(f, e)| expand(ctx, f, e))
@@ -295,22 +307,46 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
     };
     let entry = resolver.resolve()?;
     ctx.warnings.append(&mut resolver.warnings);
-    let mut port = entry.as_ref().and_then(|e| server_port(ctx, &ts, &e.args));
-    if port.is_none() {
-        if let Some(fw) = framework {
-            let note = if fw.output.is_some() {
-                format!(
-                    "{} listens on {} unless PORT says otherwise",
-                    fw.name,
-                    fw.port.unwrap_or_default()
-                )
-            } else {
-                format!("{}'s usual port; not found in the entry file", fw.name)
-            };
-            ctx.note(Field::Port, Evidence::default(note));
-            port = fw.port;
+    if let Some(e) = &entry {
+        let mut starts = Vec::new();
+        if let Some(file) = e.args.iter().find(|a| !a.starts_with('-')) {
+            starts.extend(typescript::sources_of(&ts, file));
+            starts.push(file.clone());
         }
+        ctx.sources = sources::walk(ctx.project, &starts);
     }
+    let found = match &entry {
+        Some(e) => port::find(
+            ctx.project,
+            &ctx.rules.port,
+            &ctx.sources,
+            &e.args,
+            e.evidence.key.as_deref(),
+            ctx.compose.as_ref(),
+        )?,
+        None => None,
+    };
+    let mut port_env = false;
+    let port = match (found, framework) {
+        (Some((port, evidence)), _) => {
+            ctx.note(Field::Port, evidence);
+            Some(port)
+        }
+        (None, Some(fw)) => {
+            let port = fw.port.unwrap_or_default();
+            ctx.note(
+                Field::Port,
+                Evidence::default(format!(
+                    "{}'s usual port; the app names none, so the image sets PORT={port}",
+                    fw.name
+                )),
+            );
+            port_env = true;
+            Some(port)
+        }
+        (None, None) => None,
+    };
+    let port = unprivileged(ctx, port, &mut port_env);
     let output = match (framework, &entry) {
         (Some(fw), Some(_)) if fw_output.is_some() && fw_entry.is_some() => {
             let dir = fw_output.clone().unwrap_or_default();
@@ -325,7 +361,8 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
     };
     let entrypoint = entry.map(|e| {
         ctx.note(Field::Entrypoint, e.evidence);
-        std::iter::once("node".to_string()).chain(e.args).collect()
+        let program = e.program.unwrap_or_else(|| "node".to_string());
+        std::iter::once(program).chain(e.args).collect()
     });
     if entrypoint.is_none() {
         ctx.warn(
@@ -338,49 +375,42 @@ fn server(ctx: &mut Ctx, framework: Option<&FrameworkRule>) -> Result<Shape, Err
         output,
         entrypoint,
         port,
+        port_env,
     })
 }
 
-/// Port from the entry's source: the compiled file's TypeScript original when there is one.
-fn server_port(ctx: &mut Ctx, ts: &TsConfig, args: &[String]) -> Option<u16> {
-    let file = args.iter().find(|a| !a.starts_with('-'))?;
-    let mut candidates = vec![file.clone()];
-    if let Some(rel) = ts
-        .out_dir
-        .as_ref()
-        .and_then(|out| file.strip_prefix(&format!("{out}/")))
-    {
-        let root = ts.root_dir.as_deref().unwrap_or("src");
-        let stem = rel
-            .trim_end_matches(".js")
-            .trim_end_matches(".mjs")
-            .trim_end_matches(".cjs");
-        let prefix = if root.is_empty() {
-            String::new()
-        } else {
-            format!("{root}/")
-        };
-        candidates.extend(
-            ["ts", "mts", "cts"]
-                .iter()
-                .map(|ext| format!("{prefix}{stem}.{ext}")),
-        );
-    }
-    for candidate in candidates {
-        let Ok(Some(text)) = ctx.project.read(&candidate) else {
-            continue;
-        };
-        if let Some(found) = port::scan(&text) {
-            let evidence = ctx.from_file(
-                &candidate,
-                Some(&format!("line {}", found.line)),
-                found.pattern,
+/// A port below 1024 needs a capability the non-root user does not have; an app that reads
+/// PORT is moved above it (and `port_env` set), any other gets a warning.
+fn unprivileged(ctx: &mut Ctx, port: Option<u16>, port_env: &mut bool) -> Option<u16> {
+    let reads_port = ctx
+        .sources
+        .iter()
+        .any(|s| s.text.contains("process.env.PORT"));
+    match port {
+        Some(p) if p < 1024 && reads_port => {
+            let moved = ctx.rules.port.unprivileged;
+            if let Some(ev) = ctx.evidence.get_mut(&Field::Port) {
+                ev.note = format!(
+                    "{}: {p}, below 1024; the app reads PORT, so {moved}",
+                    ev.note
+                );
+            }
+            ctx.warn(
+                WarningKind::Framework,
+                format!("the app listens on {p} by default, a port only root may open; it reads PORT, so the image sets PORT={moved} and exposes that"),
             );
-            ctx.note(Field::Port, evidence);
-            return Some(found.port);
+            *port_env = true;
+            Some(moved)
         }
+        Some(p) if p < 1024 => {
+            ctx.warn(
+                WarningKind::Framework,
+                format!("the app listens on {p}, a port only root may open, and the image runs as a non-root user: make the port configurable (read PORT) or grant the container CAP_NET_BIND_SERVICE"),
+            );
+            Some(p)
+        }
+        other => other,
     }
-    None
 }
 
 fn server_output(args: &[String], ts: &TsConfig, builds: bool) -> NodeOutput {

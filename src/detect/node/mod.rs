@@ -1,17 +1,26 @@
 //! Node.js detection: package.json and its neighbours → a `Plan`.
 
 pub mod assets;
+mod build_env;
+mod compose;
 mod credentials;
 mod entry;
 mod frameworks;
+mod layout;
 mod native;
 mod package_manager;
 mod port;
+mod process_manager;
+mod prune;
 mod recognize;
 pub mod rules;
 mod script;
+mod sources;
+mod typescript;
 mod version;
+pub use version::CARRIED;
 mod workspace;
+mod writable;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,13 +30,14 @@ pub use recognize::recognize;
 pub use rules::rules;
 
 use crate::answers::Answers;
+use crate::detect::safe::shown;
 use crate::error::Error;
 use crate::plan::{
-    AppKind, Details, Evidence, Field, Images, NodeOutput, NodePlan, Plan, Warning, WarningKind,
-    SCHEMA,
+    AppKind, Details, Evidence, Field, Images, NodeOutput, NodePlan, Plan, Runtime, Warning,
+    WarningKind, SCHEMA,
 };
 use crate::project::Project;
-use rules::{NodeMajor, NodeRules, PackageManagerRule};
+use rules::{NodeRules, PackageManagerRule};
 
 /// What every detection step reads, and the evidence and warnings they all add to.
 pub struct Ctx<'a> {
@@ -45,11 +55,50 @@ pub struct Ctx<'a> {
     pub bin_links: bool,
     /// package-lock.json: transitive native modules and dependency programs.
     pub lock: Option<&'a Value>,
+    /// The entry's source and the local modules it imports (filled once the entry is known).
+    pub sources: Vec<sources::Source>,
+    /// The app's service in the repository's Compose file.
+    pub compose: Option<compose::Service>,
     pub evidence: BTreeMap<Field, Evidence>,
     pub warnings: Vec<Warning>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(
+        toolchain: &'a Toolchain,
+        project: &'a Project,
+        manifest: &'a Value,
+        rules: &'a NodeRules,
+    ) -> Self {
+        let deps = names(manifest, "dependencies");
+        let all: BTreeSet<String> = deps
+            .iter()
+            .cloned()
+            .chain(names(manifest, "devDependencies"))
+            .collect();
+        let builds = manifest
+            .pointer("/scripts/build")
+            .and_then(Value::as_str)
+            .is_some();
+        Ctx {
+            project,
+            rules,
+            manifest,
+            deps,
+            all,
+            builds,
+            bin_links: true,
+            lock: toolchain.lock.as_ref(),
+            sources: Vec::new(),
+            // Evidence only: a Compose file dockgen cannot read is passed over.
+            compose: compose::app_service(project, &rules.port.compose_files)
+                .ok()
+                .flatten(),
+            evidence: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     pub fn note(&mut self, field: Field, evidence: Evidence) {
         self.evidence.insert(field, evidence);
     }
@@ -79,6 +128,8 @@ pub struct Shape {
     pub output: NodeOutput,
     pub entrypoint: Option<Vec<String>>,
     pub port: Option<u16>,
+    /// The port is only the framework's default: the image sets `PORT` to it.
+    pub port_env: bool,
 }
 
 /// Detects the Node.js application at the project root, or in one of its workspaces.
@@ -160,29 +211,7 @@ fn detect_app(
     rules: &NodeRules,
     answers: &Answers,
 ) -> Result<App, Error> {
-    let deps = names(manifest, "dependencies");
-    let all: BTreeSet<String> = deps
-        .iter()
-        .cloned()
-        .chain(names(manifest, "devDependencies"))
-        .collect();
-    let builds = manifest
-        .pointer("/scripts/build")
-        .and_then(Value::as_str)
-        .is_some();
-    let mut ctx = Ctx {
-        project,
-        rules,
-        manifest,
-        deps,
-        all,
-        builds,
-        bin_links: true,
-        lock: toolchain.lock.as_ref(),
-        evidence: BTreeMap::new(),
-        warnings: Vec::new(),
-    };
-
+    let mut ctx = Ctx::new(toolchain, project, manifest, rules);
     let framework = frameworks::choose(&ctx);
     if framework.is_none() {
         if let Some(reason) = not_an_app(&ctx) {
@@ -190,22 +219,41 @@ fn detect_app(
         }
     }
 
-    let pm = match &answers.package_manager {
-        Some(name) => package_manager::chosen(toolchain.project, name, rules)?,
+    let mut pm = match &answers.package_manager {
+        Some(name) => package_manager::chosen(toolchain.project, toolchain.manifest, name, rules)?,
         None => package_manager::detect(toolchain.project, toolchain.manifest, rules)?,
     };
+    ctx.bin_links = pm.rule.bin_links;
+    let shape = frameworks::shape(&mut ctx, framework)?;
+    let runtime = match shape.entrypoint.as_ref().and_then(|e| e.first()) {
+        Some(program) if *program == rules.bun.program => Runtime::Bun,
+        _ => Runtime::Node,
+    };
+    if runtime == Runtime::Bun && pm.rule.name != rules.bun.program {
+        if let Some(name) = &answers.package_manager {
+            return Err(Error::InvalidFlag {
+                flag: "--package-manager".into(),
+                reason: format!(
+                    "`{}`: the start script runs the app with Bun, so Bun installs it on Bun's images; pass `--package-manager {}` or leave the flag out",
+                    shown(name),
+                    rules.bun.program
+                ),
+            });
+        }
+        pm = package_manager::bun(toolchain.project, rules, &pm)?;
+    }
     ctx.note(Field::PackageManager, pm.evidence.clone());
     ctx.warnings.extend(pm.warnings.iter().cloned());
-    ctx.bin_links = pm.rule.bin_links;
     let credentials = credentials::find(toolchain.project, rules)?;
     ctx.warnings.extend(credentials.warnings.iter().cloned());
 
-    let version = match &answers.runtime_version {
-        Some(flag) => version::from_flag(flag, rules)?,
-        None => version::detect(toolchain.project, toolchain.manifest, rules)?,
+    let version = match (runtime, &answers.runtime_version) {
+        (Runtime::Bun, _) => version::bun(rules),
+        (Runtime::Node, Some(flag)) => version::from_flag(flag, rules)?,
+        (Runtime::Node, None) => version::detect(toolchain.project, toolchain.manifest, rules)?,
     };
     ctx.note(Field::Version, version.evidence);
-    ctx.warnings.extend(version.warning);
+    ctx.warnings.extend(version.warnings);
     let major = rules
         .major(version.major)
         .ok_or_else(|| Error::InvalidRule {
@@ -213,32 +261,45 @@ fn detect_app(
         })?;
 
     let build_command = build_command(&mut ctx, pm.rule);
-    let shape = frameworks::shape(&mut ctx, framework)?;
     let (build_packages, runtime_packages) = native::packages(&mut ctx);
-    let common = crate::rules::common()?;
     // `--variant slim` asks for the slim runtime; distroless is the default wherever it works.
     let slim = answers.variant.as_deref() == Some("slim");
-    let images = images(shape.kind, &runtime_packages, major, rules, common, slim);
-    if !images.runtime_distroless && shape.kind == AppKind::Server && !slim {
-        warn_not_distroless(&mut ctx, version.major, &images);
-    }
+    let images = layout::images(
+        shape.kind,
+        runtime,
+        &build_packages,
+        &runtime_packages,
+        major,
+        rules,
+        slim,
+    )?;
+    warn_not_distroless(&mut ctx, &images, shape.kind, slim);
 
-    let writable = writable(&shape.output);
+    let build_env = build_env::detect(&mut ctx);
+    let (writable, local_data) = writes(&mut ctx, &shape)?;
     let node = NodePlan {
         runtime_env: framework.map(|f| f.env.clone()).unwrap_or_default(),
-        runtime_dirs: runtime_dirs(project, &shape.output, rules),
-        build_outputs: build_outputs(&shape.output)
+        port_env: shape.port_env,
+        production_dependencies: !ctx.deps.is_empty()
+            || !names(manifest, "optionalDependencies").is_empty(),
+        local_data,
+        build_env,
+        runtime_dirs: layout::runtime_dirs(project, &shape.output, rules),
+        build_outputs: layout::build_outputs(&shape.output)
             .iter()
             .map(|o| project.name(o))
             .collect(),
         output: shape.output,
-        ..node_plan(toolchain.project, &pm, &credentials, major, rules)
+        ..layout::node_plan(toolchain.project, &pm, &credentials, runtime, major, rules)
     };
     Ok(App::Plan(Box::new(Plan {
         schema: SCHEMA,
         details: Details::Node(node),
         app_dir: None,
-        version: version.major.to_string(),
+        version: match runtime {
+            Runtime::Bun => rules.bun.version.clone(),
+            Runtime::Node => version.major.to_string(),
+        },
         package_manager: pm.rule.name.clone(),
         framework: framework.map(|f| f.name.clone()),
         kind: shape.kind,
@@ -255,19 +316,47 @@ fn detect_app(
     })))
 }
 
-/// Says why the final image is the slim one when the user did not ask for it.
-fn warn_not_distroless(ctx: &mut Ctx, major: u32, images: &Images) {
-    let why = ctx.evidence.get(&Field::RuntimePackages).map_or_else(
-        || format!("Node {major} is past end of life and has no distroless image"),
-        |ev| format!("the {}", ev.note),
-    );
-    ctx.warn(
-        WarningKind::Runtime,
-        format!(
-            "{why}, so the final image is `{}` instead of distroless",
-            images.runtime
-        ),
-    );
+/// The folders the server writes (app-relative), and those of them that hold only local data
+/// (root-relative, kept out of the build context).
+fn writes(ctx: &mut Ctx, shape: &Shape) -> Result<(Vec<String>, Vec<String>), Error> {
+    let mut writable = layout::writable(&shape.output);
+    if shape.kind != AppKind::Server {
+        return Ok((writable, Vec::new()));
+    }
+    let ts = typescript::read_tsconfig(ctx.project)?;
+    let found = writable::detect(ctx, &ts);
+    for dir in found.dirs {
+        if !writable.contains(&dir) {
+            writable.push(dir);
+        }
+    }
+    let local = found
+        .local_only
+        .iter()
+        .map(|d| ctx.project.name(d))
+        .collect();
+    Ok((writable, local))
+}
+
+/// Says why a server's final image is the slim one: native modules that load OS libraries.
+/// An end-of-life line's slim image is explained by its version warning, an asked-for one
+/// (`--variant slim`) needs none.
+fn warn_not_distroless(ctx: &mut Ctx, images: &Images, kind: AppKind, slim: bool) {
+    let loaders = ctx
+        .evidence
+        .get(&Field::RuntimePackages)
+        .map(|ev| ev.note.clone());
+    if let (false, false, AppKind::Server, Some(why)) =
+        (images.runtime_distroless, slim, kind, loaders)
+    {
+        ctx.warn(
+            WarningKind::Runtime,
+            format!(
+                "the {why}, so the final image is `{}` instead of distroless",
+                images.runtime
+            ),
+        );
+    }
 }
 
 /// `<pm> run build` when package.json has a build script.
@@ -309,144 +398,6 @@ fn not_an_app(ctx: &Ctx) -> Option<String> {
     } else {
         "package.json has no start script, `main`, dependencies or server file: it looks like tooling only".into()
     })
-}
-
-fn images(
-    kind: AppKind,
-    runtime_packages: &[String],
-    major: &NodeMajor,
-    rules: &NodeRules,
-    common: &crate::rules::CommonRules,
-    slim: bool,
-) -> Images {
-    let builder = major.builder.clone();
-    if kind == AppKind::Static {
-        let runtime = rules.images.r#static.clone();
-        return Images {
-            builder,
-            runtime,
-            runtime_distroless: false,
-            user: rules.images.static_user.clone(),
-            variant: "nginx".into(),
-        };
-    }
-    if !runtime_packages.is_empty() || major.runtime == major.builder || slim {
-        // The slim image has apt and its own `node` user.
-        return Images {
-            runtime: builder.clone(),
-            builder,
-            runtime_distroless: false,
-            user: rules.images.slim_user.clone(),
-            variant: "slim".into(),
-        };
-    }
-    Images {
-        builder,
-        runtime: major.runtime.clone(),
-        runtime_distroless: true,
-        user: common.image.nonroot_user.clone(),
-        variant: "distroless".into(),
-    }
-}
-
-fn node_plan(
-    project: &Project,
-    pm: &package_manager::PmChoice,
-    credentials: &credentials::Credentials,
-    major: &NodeMajor,
-    rules: &NodeRules,
-) -> NodePlan {
-    let rule = pm.rule;
-    let mut manifests = vec!["package.json".to_string()];
-    manifests.extend(pm.lockfile.clone());
-    let mut manifest_dirs = Vec::new();
-    for extra in rule.extra_files.iter().filter(|f| !credentials.holds(f)) {
-        if project.is_file(extra) {
-            manifests.push(extra.clone());
-        } else if project.is_dir(extra) {
-            manifest_dirs.push(extra.clone());
-        }
-    }
-    let bundled = |tool: &str| {
-        let name = tool.split('@').next().unwrap_or(tool);
-        major.bundles.iter().any(|b| b == name)
-    };
-    let mut setup = Vec::new();
-    if rule.corepack {
-        if !bundled(&rules.tools.corepack) {
-            setup.push(format!("npm install --global {}", rules.tools.corepack));
-        }
-        setup.push("corepack enable".to_string());
-    } else if let Some(cmd) = &rule.setup {
-        // `packageManager` pins the version; the data's pin is the fallback.
-        let cmd = match (&pm.version, cmd.rsplit_once('@')) {
-            (Some(version), Some((tool, _))) => format!("{tool}@{version}"),
-            _ => cmd.clone(),
-        };
-        setup.push(cmd);
-    } else if let Some(tool) = rule.bundled_tool.as_deref().filter(|t| !bundled(t)) {
-        setup.push(format!("npm install --global {tool}"));
-    }
-    let locked = pm.lockfile.is_some();
-    NodePlan {
-        manifests,
-        manifest_dirs,
-        lockfile: pm.lockfile.clone(),
-        install: if locked {
-            rule.install.clone()
-        } else {
-            rule.install_unlocked.clone()
-        },
-        install_prod: if locked {
-            rule.install_prod.clone()
-        } else {
-            rule.install_prod_unlocked.clone()
-        },
-        cache: rule.cache.clone(),
-        env: rule.env.clone(),
-        setup,
-        secrets: credentials.secrets.clone(),
-        workspace_manifests: Vec::new(),
-        runtime_env: BTreeMap::new(),
-        output: NodeOutput::Source,
-        runtime_dirs: Vec::new(),
-        build_outputs: Vec::new(),
-    }
-}
-
-fn runtime_dirs(project: &Project, output: &NodeOutput, rules: &NodeRules) -> Vec<String> {
-    match output {
-        NodeOutput::Build { dir } => rules
-            .entry
-            .runtime_dirs
-            .iter()
-            .filter(|d| *d != dir && project.is_dir(d))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// What the server writes while it runs: Next.js caches optimized images and ISR pages.
-fn writable(output: &NodeOutput) -> Vec<String> {
-    match output {
-        NodeOutput::NextStandalone { .. } | NodeOutput::NextServer { .. } => {
-            vec![".next/cache".into()]
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn build_outputs(output: &NodeOutput) -> Vec<String> {
-    match output {
-        NodeOutput::Build { dir } | NodeOutput::Bundle { dir } | NodeOutput::Static { dir, .. } => {
-            vec![dir.clone()]
-        }
-        NodeOutput::NextStandalone { .. } | NodeOutput::NextServer { .. } => {
-            vec![".next".into(), "out".into()]
-        }
-        NodeOutput::Source => Vec::new(),
-    }
 }
 
 /// The valid answers to `question` for a Node.js plan (empty: free text or not offered).

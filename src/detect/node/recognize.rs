@@ -146,7 +146,7 @@ fn runs_something(
     for _ in 0..4 {
         let script = manifest.get("scripts")?.get(&name)?.as_str()?;
         match syntax.last_command(script) {
-            Command::Node(_) | Command::TsRunner(_) | Command::FrameworkStart => {
+            Command::Node(_) | Command::TsRunner(_) | Command::FrameworkStart | Command::Bun(_) => {
                 return Some(format!("the start script runs `{script}`"));
             }
             Command::Bin(program, _) => {

@@ -16,6 +16,7 @@ pub const DATA: (&str, &str) = ("node.toml", include_str!("../../../detectors/no
 pub struct NodeRules {
     pub versions: NodeVersions,
     pub images: NodeImages,
+    pub bun: BunRules,
     pub tools: Tools,
     pub package_managers: Vec<PackageManagerRule>,
     pub credentials: Vec<CredentialRule>,
@@ -23,13 +24,86 @@ pub struct NodeRules {
     pub recognize: RecognizeRules,
     pub native: NativeRules,
     pub entry: EntryRules,
+    pub port: PortRules,
+    pub writable: WritableRules,
+    pub build_env: BuildEnvRules,
+    pub workspaces: WorkspaceRules,
     pub dockerignore: DockerignoreRules,
+}
+
+/// Monorepo images.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceRules {
+    /// Where a package manager's deploy command writes the app in the build stage.
+    pub deploy_dir: String,
+}
+
+/// Where the build reads its configuration, and how a variable is classed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildEnvRules {
+    /// Framework and bundler configs the build evaluates.
+    pub config_files: Vec<String>,
+    /// Scripts the build runs (`prebuild`, `build`, `postinstall`): the files they run are read.
+    pub scripts: Vec<String>,
+    /// Env example files: the variables a project documents, with their defaults.
+    pub env_examples: Vec<String>,
+    /// Prefixes of variables a front-end build inlines (`NEXT_PUBLIC_`): never secret.
+    pub public_prefixes: Vec<String>,
+    /// Words that make a variable a secret (`SECRET`, `TOKEN`).
+    pub secret_words: Vec<String>,
+    /// Variables never passed in (the image sets them, or the platform does).
+    pub ignore: Vec<String>,
+    /// Packages that make a project a Prisma one.
+    pub prisma_packages: Vec<String>,
+    /// Prisma's config files (read when a build script runs prisma).
+    pub prisma_configs: Vec<String>,
+    /// Prisma schemas (read when a script runs a command in `schema_commands`).
+    pub prisma_schemas: Vec<String>,
+    /// Prisma commands that connect to the database.
+    pub schema_commands: Vec<String>,
+}
+
+/// What tells a folder the running app writes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WritableRules {
+    /// Folder names that hold an app's data when .gitignore lists them or a path names them.
+    pub dirs: Vec<String>,
+    /// Words in an environment variable's name that say it holds a data location.
+    pub env_words: Vec<String>,
+    /// Endings of such a name (`_DIR`, `_PATH`).
+    pub env_suffixes: Vec<String>,
+    /// Endings that say the value is a file (`DB_FILENAME`): its folder is the one written.
+    pub file_suffixes: Vec<String>,
+    /// Folders a created directory is never (they hold code or build output).
+    pub never: Vec<String>,
+    /// Container working directories Compose volumes are made app-relative against.
+    pub compose_workdirs: Vec<String>,
+}
+
+/// Where a port may be written besides the entry, and what is another service's port.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortRules {
+    /// Config, defaults and env-example files read for a port, in order.
+    pub files: Vec<String>,
+    /// Compose files read for the app's service.
+    pub compose_files: Vec<String>,
+    /// Well-known ports of other services (databases, caches, brokers).
+    pub other_services: Vec<u16>,
+    /// Words that make a `port: N` line another service's (`db`, `redis`).
+    pub other_words: Vec<String>,
+    /// Text in a Dockerfile dockgen wrote, whose `EXPOSE` is not evidence.
+    pub generated_marker: String,
+    /// Where an app that reads PORT listens instead of a port below 1024.
+    pub unprivileged: u16,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeVersions {
-    pub default: u32,
     pub lts_codenames: BTreeMap<String, u32>,
     pub major: Vec<NodeMajor>,
 }
@@ -38,10 +112,22 @@ pub struct NodeVersions {
 #[serde(deny_unknown_fields)]
 pub struct NodeMajor {
     pub major: u32,
+    /// Where the line is in Node's release schedule.
+    pub status: Status,
     pub builder: String,
     pub runtime: String,
     /// Tools the official image ships (`corepack`, `yarn`).
     pub bundles: Vec<String>,
+}
+
+/// A release line's support status: long-term support (active or maintenance), current (not
+/// yet LTS), or past end of life.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Lts,
+    Current,
+    Eol,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +141,29 @@ pub struct NodeImages {
     pub distroless_node: String,
     pub init_package: String,
     pub init_file: String,
+}
+
+/// Bun as the runtime: the start script runs `bun <file>`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BunRules {
+    /// The program a script names (`bun`).
+    pub program: String,
+    /// The release line the images carry.
+    pub version: String,
+    pub builder: String,
+    pub runtime: String,
+    /// Where the runtime image keeps bun (its entrypoint).
+    pub binary: String,
+    /// The final image's user on the distroless image, and on the slim one.
+    pub user: String,
+    pub slim_user: String,
+    /// The init copied into the final stage (static: the runtime's libc is older).
+    pub init_file: String,
+    /// Flags of a development run (`--watch`), dropped from the command.
+    pub dev_flags: Vec<String>,
+    /// Bun's own commands (`bun install`), which run no file.
+    pub subcommands: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,6 +236,57 @@ pub struct PackageManagerRule {
     pub bin_links: bool,
     #[serde(default)]
     pub extra_files: Vec<String>,
+    /// How to pin the major when package.json has no `packageManager` field.
+    #[serde(default)]
+    pub pin: Option<PinRule>,
+    /// Installs one workspace's production dependencies only (`{dir}`, `{name}` filled in).
+    #[serde(default)]
+    pub prune_prod: Option<String>,
+    #[serde(default)]
+    pub prune_prod_unlocked: Option<String>,
+    /// Writes one workspace, its production dependencies and its workspace packages to a
+    /// folder (`pnpm deploy`); the first entry whose `versions` allow the major wins.
+    #[serde(default)]
+    pub deploy: Vec<DeployRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployRule {
+    /// The package manager majors it works with (a semver range).
+    pub versions: String,
+    /// `{name}` (the package name) and `{out}` are filled in.
+    pub command: String,
+}
+
+/// Which major of a Corepack-managed package manager a project was written for, read from its
+/// lockfile format and settings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinRule {
+    /// Installs the pinned major as Corepack's default (`{major}` is filled in).
+    pub command: String,
+    /// The lockfile's top-level key that holds its format version (`lockfileVersion`;
+    /// `version` under Yarn's `__metadata`).
+    pub lockfile_key: String,
+    /// Files whose top-level keys are settings (`pnpm-workspace.yaml`).
+    #[serde(default)]
+    pub settings_files: Vec<String>,
+    /// A package.json object whose keys are settings too (`pnpm`).
+    #[serde(default)]
+    pub settings_manifest_key: Option<String>,
+    /// Settings only some majors read: setting → the majors' range.
+    #[serde(default)]
+    pub settings: BTreeMap<String, String>,
+    /// Candidate majors in order of preference, each with the lockfile formats it writes.
+    pub lines: Vec<PinLine>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinLine {
+    pub major: u32,
+    pub lockfile: Vec<String>,
 }
 
 /// What kind of image a framework makes.
@@ -245,6 +405,8 @@ fn yes() -> bool {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryRules {
+    /// Scripts that start the app in production, tried in order.
+    pub start_scripts: Vec<String>,
     pub conventional: Vec<String>,
     pub dev_tools: Vec<String>,
     pub ts_runners: Vec<String>,
@@ -252,6 +414,10 @@ pub struct EntryRules {
     pub dashdash_prefixes: Vec<String>,
     pub exec_prefixes: Vec<String>,
     pub pm_subcommands: Vec<String>,
+    /// Process managers a start script may run the app under (`pm2`).
+    pub process_managers: Vec<String>,
+    /// Their commands that start what follows (`start`).
+    pub process_manager_commands: Vec<String>,
     pub programs: BTreeMap<String, String>,
     pub runtime_dirs: Vec<String>,
 }
@@ -277,6 +443,8 @@ impl NodeRules {
             .flat_map(|m| [m.builder.clone(), m.runtime.clone()])
             .collect();
         images.push(self.images.r#static.clone());
+        images.push(self.bun.builder.clone());
+        images.push(self.bun.runtime.clone());
         images.sort_unstable();
         images.dedup();
         images
@@ -285,8 +453,16 @@ impl NodeRules {
     /// Cross-references the data must satisfy; a unit test runs this.
     pub fn check(&self) -> Result<(), String> {
         let fail = |what: String| Err(what);
-        if self.major(self.versions.default).is_none() {
-            return fail("the default major has no images".into());
+        if !self.versions.major.iter().any(|m| m.status == Status::Lts) {
+            return fail("no major has status `lts`".into());
+        }
+        for m in &self.versions.major {
+            if m.status == Status::Eol && m.runtime != m.builder {
+                return fail(format!(
+                    "Node {}: an end-of-life line runs on its builder image",
+                    m.major
+                ));
+            }
         }
         let mut seen = std::collections::BTreeSet::new();
         for module in &self.native.modules {

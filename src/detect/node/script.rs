@@ -18,6 +18,8 @@ pub enum Command {
     Script(String),
     /// A program from a dependency's `bin` (`fastify start app.js`), with its arguments.
     Bin(String, Vec<String>),
+    /// Bun runs a file (`bun src/index.ts`, `bun run server.ts`): its arguments after `bun`.
+    Bun(Vec<String>),
     Unknown,
 }
 
@@ -53,6 +55,18 @@ impl<'r> Syntax<'r> {
         }
     }
 
+    /// Every command a script line runs, in order (`a && b` gives both).
+    pub fn commands(&self, script: &str) -> Vec<Command> {
+        let Ok(words) = shell_words::split(script) else {
+            return Vec::new();
+        };
+        words
+            .split(|w| matches!(w.as_str(), "&&" | "||" | ";" | "&" | "|"))
+            .map(|segment| self.classify(segment))
+            .filter(|c| *c != Command::Unknown)
+            .collect()
+    }
+
     fn classify(&self, segment: &[String]) -> Command {
         let entry = &self.rules.entry;
         let is = |list: &[String], word: &str| list.iter().any(|w| w == word);
@@ -85,6 +99,11 @@ impl<'r> Syntax<'r> {
                 Command::Unknown
             };
         }
+        if program == self.rules.bun.program {
+            if let Some(command) = self.bun(&words[1..]) {
+                return command;
+            }
+        }
         if let Some(script) = self.package_manager_script(words) {
             return script;
         }
@@ -115,6 +134,40 @@ impl<'r> Syntax<'r> {
             program.to_string(),
             rest.iter().map(|w| (*w).to_string()).collect(),
         )
+    }
+
+    /// `bun [flags] file`, `bun run file`: Bun runs a file. `bun run <script>` is left to the
+    /// package-manager reading; Bun's own commands (`bun install`) run nothing.
+    fn bun(&self, rest: &[String]) -> Option<Command> {
+        let bun = &self.rules.bun;
+        let args: Vec<String> = rest
+            .iter()
+            .filter(|w| {
+                !bun.dev_flags
+                    .iter()
+                    .any(|f| w.as_str() == f || w.starts_with(&format!("{f}=")))
+            })
+            .cloned()
+            .collect();
+        let first = args.iter().position(|w| !w.starts_with('-'))?;
+        let word = args[first].as_str();
+        if bun.subcommands.iter().any(|s| s == word) {
+            return Some(Command::Unknown);
+        }
+        let looks_like_file = |w: &str| {
+            is_typescript(w)
+                || [".js", ".mjs", ".cjs", ".jsx"]
+                    .iter()
+                    .any(|e| w.ends_with(e))
+                || w.starts_with("./")
+        };
+        if word == "run" {
+            let mut out: Vec<String> = args[..first].to_vec();
+            out.extend(args[first + 1..].iter().cloned());
+            let file = out.iter().find(|w| !w.starts_with('-'))?;
+            return looks_like_file(file).then_some(Command::Bun(out));
+        }
+        looks_like_file(word).then_some(Command::Bun(args))
     }
 
     /// `npm run x`, `yarn x`, `npm start`: the script a package manager runs, if any.
@@ -240,6 +293,23 @@ mod tests {
                 vec!["./build/server/index.js".into()]
             )
         );
+        assert_eq!(
+            last_command("bun src/index.ts"),
+            Command::Bun(vec!["src/index.ts".into()])
+        );
+        assert_eq!(
+            last_command("NODE_ENV=production bun run --smol server.ts"),
+            Command::Bun(vec!["--smol".into(), "server.ts".into()])
+        );
+        assert_eq!(
+            last_command("bun --watch index.ts"),
+            Command::Bun(vec!["index.ts".into()])
+        );
+        assert_eq!(
+            last_command("bun run start"),
+            Command::Script("start".into())
+        );
+        assert_eq!(last_command("bun install"), Command::Unknown);
         assert_eq!(last_command("node"), Command::Unknown);
         assert_eq!(last_command("node \"unbalanced"), Command::Unknown);
     }

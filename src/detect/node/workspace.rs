@@ -8,10 +8,11 @@
 
 use serde_json::Value;
 
+use super::prune;
 use super::rules::NodeRules;
 use super::{detect_app, read_manifest, App, Toolchain};
 use crate::answers::Answers;
-use crate::detect::safe::{safe_name, safe_path, shown};
+use crate::detect::safe::{safe_path, shown};
 use crate::error::Error;
 use crate::plan::{AppKind, Details, Evidence, Field, NodeOutput, Plan};
 use crate::project::Project;
@@ -131,12 +132,12 @@ pub fn detect(
         // `turbo run start` and the like resolve to nothing here: then a workspace is the app.
         if let App::Plan(plan) = detect_app(&toolchain, project, manifest, rules, answers)? {
             if plan.entrypoint.is_some() {
-                return adapt(*plan, manifest, members, None, rules);
+                return adapt(project, *plan, manifest, members, None, rules);
             }
         }
     }
     let (member, plan, evidence) = choose(&toolchain, members, rules, answers)?;
-    let mut plan = adapt(plan, manifest, members, Some(&member), rules)?;
+    let mut plan = adapt(project, plan, manifest, members, Some(&member), rules)?;
     plan.evidence.insert(Field::App, evidence);
     Ok(plan)
 }
@@ -190,18 +191,7 @@ fn choose(
             return Ok((member.clone(), plan, evidence));
         }
     }
-    let skip = &crate::rules::common()?.apps;
-    let mut servers = Vec::new();
-    let mut sites = Vec::new();
-    for member in members.iter().filter(|m| !skip.skips(&m.dir)) {
-        match member_plan(toolchain, member, rules, answers) {
-            Ok(Some(plan)) if plan.kind == AppKind::Server && plan.entrypoint.is_some() => {
-                servers.push((member, plan));
-            }
-            Ok(Some(plan)) if plan.kind == AppKind::Static => sites.push((member, plan)),
-            Ok(_) | Err(_) => {}
-        }
-    }
+    let (mut servers, mut sites) = candidates(toolchain, members, rules, answers)?;
     let (pick, why) = match (servers.len(), sites.len()) {
         (1, _) => (servers.pop(), "the only workspace that runs a server"),
         (0, 1) => (sites.pop(), "the only workspace that builds a site"),
@@ -247,6 +237,46 @@ fn choose(
     })
 }
 
+/// The workspaces that run a server, and those that build a site. A workspace another one
+/// depends on, or one with only a `main` to load and no server framework, is a library: it
+/// counts only when nothing else does.
+#[allow(clippy::type_complexity)]
+fn candidates<'m>(
+    toolchain: &Toolchain,
+    members: &'m [Member],
+    rules: &NodeRules,
+    answers: &Answers,
+) -> Result<(Vec<(&'m Member, Plan)>, Vec<(&'m Member, Plan)>), Error> {
+    let skip = &crate::rules::common()?.apps;
+    let used = prune::used_by_others(toolchain.project, members);
+    let mut servers = Vec::new();
+    let mut sites = Vec::new();
+    let mut libraries = Vec::new();
+    for member in members.iter().filter(|m| !skip.skips(&m.dir)) {
+        match member_plan(toolchain, member, rules, answers) {
+            Ok(Some(plan)) if plan.kind == AppKind::Server && plan.entrypoint.is_some() => {
+                let runs = plan.framework.is_some()
+                    || plan
+                        .evidence
+                        .get(&Field::Entrypoint)
+                        .and_then(|e| e.key.as_deref())
+                        .is_some_and(|k| k.starts_with("scripts."));
+                if used.contains(&member.name) || !runs {
+                    libraries.push((member, plan));
+                } else {
+                    servers.push((member, plan));
+                }
+            }
+            Ok(Some(plan)) if plan.kind == AppKind::Static => sites.push((member, plan)),
+            Ok(_) | Err(_) => {}
+        }
+    }
+    if servers.is_empty() && sites.is_empty() {
+        servers = libraries;
+    }
+    Ok((servers, sites))
+}
+
 fn member_plan(
     toolchain: &Toolchain,
     member: &Member,
@@ -277,8 +307,11 @@ fn names_member<'m>(script: &str, members: &'m [Member]) -> Option<&'m Member> {
 }
 
 /// Makes a plan detected inside `member` (or at the root) one built from the root: every
-/// workspace manifest copied first, the build run from the root, the app folder recorded.
+/// workspace manifest copied first, the build run from the root, the app folder recorded, and
+/// the final image pruned to the app, its production dependencies and the workspace packages it
+/// uses (`pnpm deploy`, or the package manager's one-workspace install plus those folders).
 fn adapt(
+    project: &Project,
     mut plan: Plan,
     root_manifest: &Value,
     members: &[Member],
@@ -290,6 +323,8 @@ fn adapt(
             reason: format!("a {} plan in a Node.js workspace", plan.language()),
         });
     };
+    // Workspace packages are linked into node_modules even when no registry package is.
+    node.production_dependencies = true;
     node.workspace_manifests = members
         .iter()
         .map(|m| format!("{}/package.json", m.dir))
@@ -314,7 +349,7 @@ fn adapt(
             *arg = format!("{workdir}/{arg}");
         }
     }
-    // Only outputs that carry everything they need ship alone; the rest ships the tree.
+    // Outputs that carry everything they need ship alone; the rest ships the app's folders.
     if matches!(
         node.output,
         NodeOutput::Build { .. } | NodeOutput::NextServer { .. }
@@ -323,16 +358,22 @@ fn adapt(
     }
     node.runtime_dirs.clear();
 
+    // The variant the plan installs with (Yarn 2+ or Yarn 1).
     let pm = rules
         .package_managers
         .iter()
-        .find(|pm| pm.name == plan.package_manager)
+        .filter(|pm| pm.name == plan.package_manager)
+        .find(|pm| [&pm.install, &pm.install_unlocked].contains(&&node.install))
         .ok_or_else(|| Error::InvalidRule {
             reason: format!(
                 "node.toml has no package manager `{}`",
                 plan.package_manager
             ),
         })?;
+    let closure = prune::local_closure(project, members, member)?;
+    if matches!(node.output, NodeOutput::Source) {
+        prune::prune(node, pm, &closure, member, rules)?;
+    }
     if root_manifest
         .pointer("/scripts/build")
         .and_then(Value::as_str)
@@ -349,14 +390,16 @@ fn adapt(
                 "the root build script",
             ),
         );
-    } else if plan.build_command.is_some() {
-        // The command runs in a shell-form RUN: the name must be a plain package name.
-        let name = safe_name(&format!("{dir}/package.json"), "name", &member.name)?;
-        let command = pm
-            .build_workspace
-            .replace("{dir}", &dir)
-            .replace("{name}", &name);
-        plan.build_command = Some(command.split_whitespace().map(str::to_string).collect());
+    } else if let Some(argv) = prune::member_build(project, pm, &closure)? {
+        plan.build_command = Some(argv);
+        plan.evidence.insert(
+            Field::BuildCommand,
+            project.at(&dir).evidence(
+                "package.json",
+                None,
+                "the build scripts of the app and the workspace packages it uses",
+            ),
+        );
     }
     Ok(plan)
 }

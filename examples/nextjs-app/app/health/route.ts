@@ -1,7 +1,0 @@
-export const dynamic = "force-dynamic";
-
-export function GET() {
-  return new Response("ok", {
-    headers: { "content-type": "text/plain; charset=utf-8" },
-  });
-}

@@ -1,0 +1,2 @@
+const { format } = require('date-fns');
+console.log(format(new Date(), 'yyyy-MM-dd'));
