@@ -64,12 +64,24 @@ pub struct CommonDockerignore {
 /// The embedded common rules, parsed once.
 pub fn common() -> Result<&'static CommonRules, Error> {
     static RULES: OnceLock<Result<CommonRules, String>> = OnceLock::new();
-    RULES
-        .get_or_init(|| parse(DATA.0, DATA.1))
+    cached(&RULES, DATA)
+}
+
+/// Parses the embedded data file `(name, text)` into `cell` on first use; later calls share it.
+pub fn cached<T: for<'de> Deserialize<'de>>(
+    cell: &'static OnceLock<Result<T, String>>,
+    (name, text): (&str, &str),
+) -> Result<&'static T, Error> {
+    cell.get_or_init(|| parse(name, text))
         .as_ref()
         .map_err(|reason| Error::InvalidRule {
             reason: reason.clone(),
         })
+}
+
+/// serde's default for a flag that is on unless the data turns it off.
+pub fn yes() -> bool {
+    true
 }
 
 /// Parses one embedded data file strictly; the error names the file.

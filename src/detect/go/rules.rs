@@ -233,12 +233,7 @@ impl GoRules {
 /// The embedded Go rules, parsed once.
 pub fn rules() -> Result<&'static GoRules, Error> {
     static RULES: OnceLock<Result<GoRules, String>> = OnceLock::new();
-    RULES
-        .get_or_init(|| crate::rules::parse(DATA.0, DATA.1))
-        .as_ref()
-        .map_err(|reason| Error::InvalidRule {
-            reason: reason.clone(),
-        })
+    crate::rules::cached(&RULES, DATA)
 }
 
 /// The compiled port patterns, each with its data (`check` proves every one compiles).

@@ -329,12 +329,7 @@ pub fn parse_version(text: &str) -> Option<Vec<u32>> {
 /// The embedded Java rules, parsed once.
 pub fn rules() -> Result<&'static JavaRules, Error> {
     static RULES: OnceLock<Result<JavaRules, String>> = OnceLock::new();
-    RULES
-        .get_or_init(|| crate::rules::parse(DATA.0, DATA.1))
-        .as_ref()
-        .map_err(|reason| Error::InvalidRule {
-            reason: reason.clone(),
-        })
+    crate::rules::cached(&RULES, DATA)
 }
 
 pub fn check() -> Result<(), String> {

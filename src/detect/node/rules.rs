@@ -232,7 +232,7 @@ pub struct PackageManagerRule {
     #[serde(default)]
     pub bundled_tool: Option<String>,
     /// `node_modules/.bin/<name>` entries are links plain `node` can run.
-    #[serde(default = "yes")]
+    #[serde(default = "crate::rules::yes")]
     pub bin_links: bool,
     #[serde(default)]
     pub extra_files: Vec<String>,
@@ -363,7 +363,7 @@ pub struct FrameworkRule {
     #[serde(default)]
     pub entry_config: Option<EntryConfig>,
     /// A single-page app: unknown paths get index.html (client-side routes). Static only.
-    #[serde(default = "yes")]
+    #[serde(default = "crate::rules::yes")]
     pub spa: bool,
 }
 
@@ -390,16 +390,12 @@ pub struct NativeRules {
 #[serde(deny_unknown_fields)]
 pub struct NativeModule {
     pub package: String,
-    #[serde(default = "yes")]
+    #[serde(default = "crate::rules::yes")]
     pub toolchain: bool,
     #[serde(default)]
     pub build: Vec<String>,
     #[serde(default)]
     pub runtime: Vec<String>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -516,10 +512,5 @@ impl NodeRules {
 /// The embedded Node.js rules, parsed once.
 pub fn rules() -> Result<&'static NodeRules, Error> {
     static RULES: OnceLock<Result<NodeRules, String>> = OnceLock::new();
-    RULES
-        .get_or_init(|| crate::rules::parse(DATA.0, DATA.1))
-        .as_ref()
-        .map_err(|reason| Error::InvalidRule {
-            reason: reason.clone(),
-        })
+    crate::rules::cached(&RULES, DATA)
 }

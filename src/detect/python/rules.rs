@@ -510,12 +510,7 @@ pub fn first_line(text: &str) -> String {
 /// The embedded Python rules, parsed once.
 pub fn rules() -> Result<&'static PythonRules, Error> {
     static RULES: OnceLock<Result<PythonRules, String>> = OnceLock::new();
-    RULES
-        .get_or_init(|| crate::rules::parse(DATA.0, DATA.1))
-        .as_ref()
-        .map_err(|reason| Error::InvalidRule {
-            reason: reason.clone(),
-        })
+    crate::rules::cached(&RULES, DATA)
 }
 
 pub fn check() -> Result<(), String> {

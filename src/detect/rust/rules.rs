@@ -139,7 +139,7 @@ pub struct Native {
     pub static_features: Vec<String>,
     #[serde(default)]
     pub vendored: Vec<String>,
-    #[serde(default = "yes")]
+    #[serde(default = "crate::rules::yes")]
     pub musl: bool,
     #[serde(default)]
     pub reason: Option<String>,
@@ -147,10 +147,6 @@ pub struct Native {
     pub debian: Vec<String>,
     #[serde(default)]
     pub runtime: Vec<String>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -291,12 +287,7 @@ fn fill(template: &str, line: Line, base: &Base) -> String {
 /// The embedded Rust rules, parsed once.
 pub fn rules() -> Result<&'static RustRules, Error> {
     static RULES: OnceLock<Result<RustRules, String>> = OnceLock::new();
-    RULES
-        .get_or_init(|| crate::rules::parse(DATA.0, DATA.1))
-        .as_ref()
-        .map_err(|reason| Error::InvalidRule {
-            reason: reason.clone(),
-        })
+    crate::rules::cached(&RULES, DATA)
 }
 
 /// Loads the data strictly and checks it (the registry's `check`).
